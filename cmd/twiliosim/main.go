@@ -1,0 +1,41 @@
+// Command twiliosim serves a stateful stand-in for the parts of
+// api.twilio.com that the connector's catalogue uses (contract.md §4), for
+// tests, demos and benchmarks.
+//
+//	twiliosim [--addr HOST:PORT] [--fixtures FILE] [--latency D]
+//	          [--account-sid AC...] [--auth-token T] [--retired-feedback] [--seed N]
+//
+// Its first line on standard output is "listening on http://HOST:PORT" (the
+// real port when the given one is 0). It exits 0 after a graceful shutdown on
+// SIGINT or SIGTERM, 2 for a bad flag or fixtures file, 1 otherwise.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "twiliosim:", err)
+		os.Exit(exitCode(err))
+	}
+}
+
+// configError is a problem with the command line or the files it names.
+type configError struct{ err error }
+
+func (e configError) Error() string { return e.err.Error() }
+func (e configError) Unwrap() error { return e.err }
+
+// exitCode is the contract's status for err: 2 for bad configuration, 1 for
+// any other failure.
+func exitCode(err error) int {
+	var ce configError
+	if errors.As(err, &ce) {
+		return 2
+	}
+	return 1
+}

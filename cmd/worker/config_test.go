@@ -1,0 +1,100 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+var goodEnv = map[string]string{
+	"GOOGLE_CLOUD_PROJECT": "p", "TASK_SUBSCRIPTION": "tasks", "RESULT_TOPIC": "results",
+	"TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000001", "TWILIO_AUTH_TOKEN": "tok",
+}
+
+func with(over map[string]string) map[string]string {
+	m := map[string]string{}
+	for k, v := range goodEnv {
+		m[k] = v
+	}
+	for k, v := range over {
+		m[k] = v
+	}
+	return m
+}
+
+func TestConfigDefaultsAndFlagsWin(t *testing.T) {
+	c, err := parseConfig([]string{"--nodes", "7"}, env(with(map[string]string{"CONNECTOR_NODES": "3"})), false, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Nodes != 7 || c.LogLevel != "error" || c.TwilioBaseURL != "https://api.twilio.com" || c.TaskTimeout != 2*time.Minute {
+		t.Errorf("got %+v", c)
+	}
+	c, _ = parseConfig(nil, env(goodEnv), false, io.Discard)
+	if c.Nodes != 2 {
+		t.Errorf("default nodes = %d, want 2", c.Nodes)
+	}
+}
+
+func TestConfigErrorsNameTheSetting(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"nodes zero", []string{"--nodes", "0"}, goodEnv, "--nodes / CONNECTOR_NODES must be from 1 to 100"},
+		{"nodes 101", nil, with(map[string]string{"CONNECTOR_NODES": "101"}), "CONNECTOR_NODES"},
+		{"nodes text", []string{"--nodes", "two"}, goodEnv, "must be an integer"},
+		{"no project", nil, with(map[string]string{"GOOGLE_CLOUD_PROJECT": ""}), "--project / GOOGLE_CLOUD_PROJECT is required"},
+		{"no subscription", nil, with(map[string]string{"TASK_SUBSCRIPTION": ""}), "TASK_SUBSCRIPTION is required"},
+		{"bad subscription", []string{"--subscription", "projects/p/topics/x"}, goodEnv, "projects/P/subscriptions/NAME"},
+		{"no topic", nil, with(map[string]string{"RESULT_TOPIC": ""}), "RESULT_TOPIC is required"},
+		{"bad sid", []string{"--account-sid", "ACxyz"}, goodEnv, "TWILIO_ACCOUNT_SID must be AC followed by 32 hex digits"},
+		{"no token", nil, with(map[string]string{"TWILIO_AUTH_TOKEN": ""}), "auth token is missing"},
+		{"bad secret", []string{"--auth-token-secret", "mysecret"}, goodEnv, "projects/P/secrets/S/versions/V"},
+		{"bad base url", []string{"--twilio-base-url", "localhost:8089"}, goodEnv, "--twilio-base-url"},
+		{"base url with path", []string{"--twilio-base-url", "http://h:1/x"}, goodEnv, "no path"},
+		{"bad connection", []string{"--connection-name", "Bad_Name"}, goodEnv, "CONNECTION_NAME"},
+		{"long connection", []string{"--connection-name", "a" + strings.Repeat("b", 49)}, goodEnv, "at most 49"},
+		{"bad level", []string{"--log-level", "verbose"}, goodEnv, "LOG_LEVEL must be debug, info, warn or error"},
+		{"bad timeout", []string{"--task-timeout", "soon"}, goodEnv, "TASK_TIMEOUT"},
+		{"unknown flag", []string{"--bogus"}, goodEnv, "bogus"},
+		{"stray arg", []string{"serve"}, goodEnv, `unexpected argument "serve"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := parseConfig(c.args, env(c.env), false, io.Discard)
+			if err == nil {
+				err = cfg.Validate()
+			}
+			if err == nil || !errors.Is(err, errConfig) || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("got %v, want a configuration error containing %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestLocalNeedsNoCloudSettings(t *testing.T) {
+	c, err := parseConfig([]string{"--fixtures", "f.json", "tasks.jsonl"}, env(nil), true, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatalf("local with the simulator should need no settings: %v", err)
+	}
+	if c.LocalFile != "tasks.jsonl" || c.Fixtures != "f.json" {
+		t.Errorf("got %+v", c)
+	}
+	c, _ = parseConfig([]string{"--live"}, env(nil), true, io.Discard)
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "TWILIO_ACCOUNT_SID") {
+		t.Errorf("--live without credentials: got %v", err)
+	}
+}

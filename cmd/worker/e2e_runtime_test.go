@@ -1,0 +1,96 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/connectorworks/twilio-worker/internal/twiliosim"
+)
+
+// TestEndToEndThrottle: at nodes = 1 no one-second window of Twilio
+// requests may hold more than 25. It asserts the budget, not a speed.
+func TestEndToEndThrottle(t *testing.T) {
+	requireEmulator(t)
+	sim, simURL := simulator(t, twiliosim.Config{})
+	tp := newTopology(t)
+	const n = 80
+	for i := 0; i < n; i++ {
+		tp.publish(t, fmt.Sprint("get-", i), `{"entity":"Recordings","operation":"GET","entityId":"RE2e915e78549694bd0a0742d2d39454e5"}`, nil)
+	}
+	w := startWorker(t, tp, simURL, "--nodes", "1")
+	got, _ := tp.collect(t, n, 60*time.Second)
+	if len(got) != n {
+		t.Fatalf("got %d results, want %d", len(got), n)
+	}
+	var times []time.Time
+	for _, r := range sim.Requests() {
+		times = append(times, r.Time)
+	}
+	// The limiter's unit tests prove the exact bound with an injected clock;
+	// here arrival times carry loopback jitter, so allow one request of it.
+	if busiest := busiestWindow(times); busiest > 25+1 {
+		t.Errorf("busiest one-second window had %d requests, budget is 25", busiest)
+	}
+	if err := w.stop(t, 30*time.Second); err != nil {
+		t.Errorf("exit: %v", err)
+	}
+}
+
+func busiestWindow(ts []time.Time) int {
+	sort.Slice(ts, func(i, j int) bool { return ts[i].Before(ts[j]) })
+	best, lo := 0, 0
+	for hi := range ts {
+		for ts[hi].Sub(ts[lo]) >= time.Second {
+			lo++
+		}
+		best = max(best, hi-lo+1)
+	}
+	return best
+}
+
+// TestEndToEndSigterm: SIGTERM with tasks in flight publishes their results
+// and exits 0; a restarted worker answers the rest; no task gets two.
+func TestEndToEndSigterm(t *testing.T) {
+	requireEmulator(t)
+	sim, simURL := simulator(t, twiliosim.Config{Latency: 400 * time.Millisecond})
+	tp := newTopology(t)
+	const n = 30
+	for i := 0; i < n; i++ {
+		tp.publish(t, fmt.Sprint("t-", i), `{"entity":"Recordings","operation":"GET","entityId":"RE2e915e78549694bd0a0742d2d39454e5"}`, nil)
+	}
+	w := startWorker(t, tp, simURL, "--nodes", "1")
+	deadline := time.Now().Add(30 * time.Second)
+	for len(sim.Requests()) < 5 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := w.stop(t, 30*time.Second); err != nil {
+		t.Fatalf("exit after SIGTERM: %v, want 0; stderr:\n%s", err, w.stderr)
+	}
+	reached := len(sim.Requests())
+	first, counts := tp.collect(t, reached, 20*time.Second)
+	if len(first) < reached {
+		t.Errorf("%d tasks reached Twilio before SIGTERM but only %d results were published", reached, len(first))
+	}
+	w2 := startWorker(t, tp, simURL, "--nodes", "5")
+	rest, counts2 := tp.collect(t, n-len(first), 60*time.Second)
+	for id := range rest {
+		if _, dup := first[id]; dup {
+			t.Errorf("task %s answered twice", id)
+		}
+	}
+	for _, c := range []map[string]int{counts, counts2} {
+		for id, k := range c {
+			if k != 1 {
+				t.Errorf("task %s: %d results", id, k)
+			}
+		}
+	}
+	if total := len(first) + len(rest); total != n {
+		t.Errorf("%d tasks answered, want %d", total, n)
+	}
+	if err := w2.stop(t, 30*time.Second); err != nil {
+		t.Errorf("second worker exit: %v", err)
+	}
+}

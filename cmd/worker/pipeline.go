@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"cloud.google.com/go/pubsub/v2"
+	"go.uber.org/zap"
+
+	"github.com/connectorworks/twilio-worker/internal/entities"
+	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/limiter"
+	"github.com/connectorworks/twilio-worker/internal/secret"
+	"github.com/connectorworks/twilio-worker/internal/twiliohttp"
+)
+
+// requestTimeout bounds one HTTP request to Twilio, below the task deadline
+// so a task can see the failure and answer it.
+const requestTimeout = 30 * time.Second
+
+// twilioStack builds the shared HTTP transport to Twilio (see package
+// twiliohttp for the order) and returns the limiter for its stats.
+func twilioStack(cfg *Config) (http.RoundTripper, *limiter.Transport, error) {
+	var base *url.URL
+	if cfg.TwilioBaseURL != twiliohttp.DefaultBaseURL {
+		u, err := twiliohttp.ParseBaseURL(cfg.TwilioBaseURL)
+		if err != nil {
+			return nil, nil, configErr("--twilio-base-url: %v", err)
+		}
+		base = u
+	}
+	lc := limiter.ForNodes(cfg.Nodes)
+	if cfg.MaxInFlight > 0 {
+		lc.MaxInFlight = cfg.MaxInFlight
+	}
+	lim := limiter.NewTransport(twiliohttp.Rewrite(base, twiliohttp.NewBase(max(lc.MaxInFlight, 2))), lc)
+	return twiliohttp.BufferErrors(lim), lim, nil
+}
+
+// newTaskHandler wires executor and middleware into the handler chain.
+func newTaskHandler(cfg *Config, token secret.String, stack http.RoundTripper, log *zap.Logger) handler.Func {
+	factory := twiliohttp.NewFactory(cfg.AccountSID, token, stack, min(requestTimeout, cfg.TaskTimeout))
+	exec := &entities.Executor{
+		Catalogue:  entities.NewCatalogue(),
+		AccountSID: cfg.AccountSID,
+		Handler:    factory.Handler,
+	}
+	// Log outermost sees the final result; Recover innermost turns a panic
+	// into an ordinary error that Classify maps to INTERNAL.
+	return handler.Chain(handler.New(exec, time.Now),
+		handler.Log(log), handler.Classify(), handler.Timeout(cfg.TaskTimeout), handler.Recover())
+}
+
+// serve receives tasks until ctx is cancelled, then lets the tasks in
+// flight finish and publish (bounded by the shutdown grace) and flushes the
+// publisher.
+func serve(ctx context.Context, cfg *Config, ps *pubsub.Client, h handler.Func, log *zap.Logger) error {
+	pub := ps.Publisher(cfg.ResultTopic)
+	defer pub.Stop()
+	sub := ps.Subscriber(cfg.Subscription)
+	sub.ReceiveSettings = receiveSettings(cfg)
+	a := &adapter{handle: h, pub: pub, log: log}
+	log.Info("receiving tasks", zap.String("subscription", cfg.Subscription),
+		zap.String("result_topic", cfg.ResultTopic), zap.Int("nodes", cfg.Nodes))
+	if err := sub.Receive(ctx, a.receive); err != nil {
+		return fmt.Errorf("receiving from %s: %w", cfg.Subscription, err)
+	}
+	log.Info("stopped receiving; flushing results")
+	return nil
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"cloud.google.com/go/pubsub/v2"
+	"go.uber.org/zap"
+
+	"github.com/connectorworks/twilio-worker/internal/handler"
+)
+
+// publishTimeout bounds waiting for Pub/Sub to accept one result.
+const publishTimeout = 60 * time.Second
+
+// resultPublisher is the part of *pubsub.Publisher the adapter uses.
+type resultPublisher interface {
+	Publish(ctx context.Context, msg *pubsub.Message) *pubsub.PublishResult
+}
+
+var _ resultPublisher = (*pubsub.Publisher)(nil)
+
+// adapter connects a Pub/Sub subscription to a handler.Func. It is the only
+// place that acks or nacks (design.md decision 4): ack once the result is
+// published; nack when the handler returns no result (shutdown) or the
+// publish fails, so the task is redelivered and still gets its one result.
+type adapter struct {
+	handle handler.Func
+	pub    resultPublisher
+	log    *zap.Logger
+}
+
+// receive is the Subscriber.Receive callback; safe for concurrent use.
+func (a *adapter) receive(msgCtx context.Context, m *pubsub.Message) {
+	defer func() {
+		if p := recover(); p != nil { // last resort: the chain has its own Recover
+			a.log.Error("panic in receive callback", zap.Any("panic", p), zap.String("message_id", m.ID))
+			m.Nack()
+		}
+	}()
+	// Shutdown cancels msgCtx; a task already started runs to its own
+	// deadline so a Twilio call is never cut in half.
+	ctx := context.WithoutCancel(msgCtx)
+	hm := &handler.Message{ID: m.ID, Data: m.Data, Attributes: m.Attributes}
+	if m.DeliveryAttempt != nil {
+		hm.DeliveryAttempt = *m.DeliveryAttempt
+	}
+	res, err := a.handle(ctx, hm)
+	if err != nil || res == nil {
+		a.log.Debug("task not answered; nacking", zap.String("message_id", m.ID), zap.Error(err))
+		m.Nack()
+		return
+	}
+	if err := a.publish(ctx, hm, res); err != nil {
+		a.log.Error("publishing result failed; nacking the task", zap.String("task_id", res.TaskID), zap.Error(err))
+		m.Nack()
+		return
+	}
+	m.Ack()
+}
+
+func (a *adapter) publish(ctx context.Context, m *handler.Message, res *handler.Result) error {
+	data, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
+	defer cancel()
+	_, err = a.pub.Publish(ctx, &pubsub.Message{Data: data, Attributes: handler.ResultAttributes(m, res)}).Get(ctx)
+	return err
+}
+
+// receiveSettings sizes flow control from the rate budget: enough tasks
+// outstanding to keep the budget busy while each waits its turn, but not so
+// many that leases pile up (style.md §1.5).
+func receiveSettings(cfg *Config) pubsub.ReceiveSettings {
+	rps := cfg.Nodes * 25
+	s := pubsub.DefaultReceiveSettings
+	s.MaxOutstandingMessages = min(max(rps*4, 64), 10000)
+	s.MaxOutstandingBytes = 256 << 20
+	// One StreamingPull stream delivers about 2 000 messages/s (measured,
+	// implementation-notes.md §7); add streams as the budget grows.
+	s.NumGoroutines = min(1+rps/1000, 4)
+	s.ShutdownOptions = &pubsub.ShutdownOptions{Behavior: pubsub.ShutdownBehaviorWaitForProcessing, Timeout: cfg.ShutdownGrace}
+	return s
+}

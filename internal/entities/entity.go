@@ -1,0 +1,135 @@
+package entities
+
+import (
+	"sort"
+	"strings"
+)
+
+// Op is a connector operation on an entity.
+type Op string
+
+// The entity operations of the contract.
+const (
+	List   Op = "LIST"
+	Get    Op = "GET"
+	Create Op = "CREATE"
+	Update Op = "UPDATE"
+	Delete Op = "DELETE"
+)
+
+// AllOps lists the entity operations in the contract's order.
+var AllOps = []Op{List, Get, Create, Update, Delete}
+
+// Column is one column of an entity's rows, in the connector's naming.
+type Column struct {
+	Name   string // connector name, e.g. "Sender"
+	Field  string // Twilio JSON path, e.g. "from" or "capabilities.sms"
+	Type   Type
+	Format string
+	Enum   []string
+	Key    bool
+	Filter *ListFilter // server-side list filter; nil when Twilio cannot filter on it
+}
+
+// ListFilter is a Twilio list query parameter that filters on a column.
+// Range filters also have the inclusive day bounds Param+"<" and Param+">".
+type ListFilter struct {
+	Param string
+	Range bool
+}
+
+// Input is a writable parameter of a create or update, as it appears in
+// connectorInputPayload. Param carries Twilio's form name and constraints.
+type Input struct {
+	Name    string   // connector name, e.g. "Sender"
+	Aliases []string // other accepted names, e.g. Twilio's "From"
+	Param   Param
+	InPath  bool // fills a path placeholder (Feedback's call Sid) instead of a form field
+}
+
+// Entity is one catalogue entry: Twilio's facts plus the connector's names.
+// Entities are immutable after the catalogue is built; safe for concurrent use.
+type Entity struct {
+	Name         string
+	Kind         string // "table" or "view"
+	Host         string
+	ListPath     string
+	InstancePath string
+	ListKey      string
+	Key          string // key column name ("Sid")
+	KeyParam     string // path placeholder of the key ("Sid", "CallSid")
+	KeyPattern   string
+	Columns      []Column
+	Creates      []Input
+	Updates      []Input
+	// CreateOnInstance: Twilio creates by POSTing to the instance path
+	// (call Feedback), so the key comes from the payload.
+	CreateOnInstance bool
+	// UpdateAnswersEmpty: the documented connector output of an update by
+	// entityId is {} (Messages, product.md example 7).
+	UpdateAnswersEmpty bool
+	// Retired, when set, explains that Twilio switched the endpoints off
+	// and what to use instead; a Twilio 404 is then FAILED_PRECONDITION.
+	Retired string
+	ops     map[Op]bool
+	byName  map[string]*Column
+}
+
+// Supports reports whether the entity has the operation.
+func (e *Entity) Supports(op Op) bool { return e.ops[op] }
+
+// Ops lists the entity's operations in the contract's order.
+func (e *Entity) Ops() []Op {
+	var out []Op
+	for _, op := range AllOps {
+		if e.ops[op] {
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
+// Column finds a column by name, case-insensitively.
+func (e *Entity) Column(name string) (*Column, bool) {
+	c, ok := e.byName[strings.ToLower(name)]
+	return c, ok
+}
+
+// ColumnNames lists the column names in catalogue order.
+func (e *Entity) ColumnNames() []string {
+	out := make([]string, len(e.Columns))
+	for i, c := range e.Columns {
+		out[i] = c.Name
+	}
+	return out
+}
+
+// Catalogue is the set of entities, looked up case-insensitively.
+type Catalogue struct {
+	byName map[string]*Entity
+	names  []string
+}
+
+// Lookup finds an entity by name or alias, case-insensitively.
+func (c *Catalogue) Lookup(name string) (*Entity, bool) {
+	e, ok := c.byName[strings.ToLower(strings.TrimSpace(name))]
+	return e, ok
+}
+
+// Names lists the canonical entity names, sorted.
+func (c *Catalogue) Names() []string { return c.names }
+
+// NewCatalogue builds the catalogue from the generated specs and the overlay.
+func NewCatalogue() *Catalogue {
+	c := &Catalogue{byName: map[string]*Entity{}}
+	for i := range specs {
+		e := build(&specs[i])
+		c.byName[strings.ToLower(e.Name)] = e
+		c.names = append(c.names, e.Name)
+		for _, a := range overlays[e.Name].aliases {
+			c.byName[strings.ToLower(a)] = e
+		}
+	}
+	sort.Strings(c.names)
+	return c
+}

@@ -1,0 +1,153 @@
+package entities
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/twilio/twilio-go/client"
+
+	"github.com/connectorworks/twilio-worker/internal/codes"
+	"github.com/connectorworks/twilio-worker/internal/handler"
+)
+
+// Page sizes: the connector's default and maximum, and Twilio's maximum,
+// used when rows are filtered client-side so each request (each token of
+// the rate budget) brings as many candidate rows as possible.
+const (
+	DefaultPageSize = 25
+	MaxPageSize     = 1000
+	twilioMaxPage   = 1000
+)
+
+func (x *Executor) list(ctx context.Context, e *Entity, t *handler.Task) (handler.Output, error) {
+	if len(t.SortBy) > 0 {
+		return handler.Output{}, codes.Errorf(codes.Unimplemented,
+			"listEntitiesSortByColumns is not supported yet; rows come in Twilio's order (newest first)")
+	}
+	size := t.PageSize
+	if size == 0 {
+		size = DefaultPageSize
+	}
+	q, err := e.query(t.FilterClause)
+	if err != nil {
+		return handler.Output{}, err
+	}
+	pos, err := decodeToken(t.PageToken, e, t, size)
+	if err != nil {
+		return handler.Output{}, err
+	}
+	switch {
+	case q.empty:
+		return handler.Output{Payload: []any{}}, nil
+	case q.key != "":
+		rows, err := x.byKey(ctx, e, q)
+		return handler.Output{Payload: rows}, err
+	}
+	if !q.exact {
+		pos.Size = twilioMaxPage
+	} else if pos.Size == 0 {
+		pos.Size = size
+	}
+	rows, next, err := x.scan(ctx, e, q, pos, size)
+	if err != nil {
+		return handler.Output{}, err
+	}
+	out := handler.Output{Payload: rows}
+	if next != nil {
+		out.NextPageToken = encodeToken(next, e, t, size)
+	}
+	return out, nil
+}
+
+// byKey answers a filter that names the key: one fetch instead of a scan.
+func (x *Executor) byKey(ctx context.Context, e *Entity, q *query) ([]any, error) {
+	if err := checkKey(e, q.key); err != nil {
+		return []any{}, nil // a value that cannot be a key matches no row
+	}
+	row, err := x.fetch(ctx, e, q.key)
+	var tre *client.TwilioRestError
+	if errors.As(err, &tre) && tre.Status == http.StatusNotFound && e.Retired == "" {
+		return []any{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !q.match(row) {
+		return []any{}, nil
+	}
+	return []any{row}, nil
+}
+
+// scan reads Twilio pages from pos until want matching rows are found. The
+// returned position points at the next matching row when this page shows
+// one, else at the next Twilio page; nil means the end.
+func (x *Executor) scan(ctx context.Context, e *Entity, q *query, pos position, want int) ([]any, *position, error) {
+	out := make([]any, 0, want)
+	for {
+		page, next, err := x.fetchPage(ctx, e, q, pos)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i := pos.Offset; i < len(page); i++ {
+			if !q.match(page[i]) {
+				continue
+			}
+			if len(out) == want {
+				p := pos
+				p.Offset = i
+				return out, &p, nil
+			}
+			out = append(out, page[i])
+		}
+		if next == nil {
+			return out, nil, nil
+		}
+		if len(out) == want {
+			return out, next, nil
+		}
+		pos = *next
+	}
+}
+
+// fetchPage reads one Twilio page. The next cursor is taken from
+// next_page_uri's Page and PageToken only; the URL itself is rebuilt from
+// the entity definition so a forged token cannot redirect the request.
+func (x *Executor) fetchPage(ctx context.Context, e *Entity, q *query, pos position) ([]map[string]any, *position, error) {
+	params := url.Values{}
+	for k, v := range q.params {
+		params[k] = v
+	}
+	params.Set("PageSize", strconv.Itoa(pos.Size))
+	if pos.Page > 0 || pos.Token != "" {
+		params.Set("Page", strconv.Itoa(pos.Page))
+		params.Set("PageToken", pos.Token)
+	}
+	body, err := x.call(ctx, http.MethodGet, e.Host, x.path(e.ListPath, nil), params, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, _ := body[e.ListKey].([]any)
+	rows := make([]map[string]any, 0, len(items))
+	for _, it := range items {
+		if m, ok := it.(map[string]any); ok {
+			rows = append(rows, e.Row(m))
+		}
+	}
+	return rows, nextPosition(body, pos.Size), nil
+}
+
+func nextPosition(body map[string]any, size int) *position {
+	uri, _ := body["next_page_uri"].(string)
+	if uri == "" {
+		return nil
+	}
+	u, err := url.Parse(uri)
+	if err != nil {
+		return nil
+	}
+	page, _ := strconv.Atoi(u.Query().Get("Page"))
+	return &position{Page: page, Token: u.Query().Get("PageToken"), Size: size}
+}

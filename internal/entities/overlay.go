@@ -1,0 +1,206 @@
+package entities
+
+import (
+	"strings"
+)
+
+// This file is the hand-written overlay: the connector's decisions on top of
+// the generated specification facts (style.md §2). Keep it data.
+
+// fieldRenames are the connector's column names that are not the PascalCase
+// of Twilio's field: From is a reserved word (CData names it Sender), and
+// FriendlyName is exposed as Name (connector-model.md §5.3).
+var fieldRenames = map[string]string{
+	"from":          "Sender",
+	"friendly_name": "Name",
+}
+
+// paramRenames are the same renames for Twilio's form and query parameters.
+var paramRenames = map[string]string{
+	"From":         "Sender",
+	"FriendlyName": "Name",
+}
+
+// droppedFields are Twilio fields that are links, not data.
+var droppedFields = map[string]bool{
+	"subresource_uris": true,
+}
+
+// overlay is the per-entity part of the overlay.
+type overlay struct {
+	aliases            []string
+	keyColumn          string // key column name when not "Sid"
+	hide               []Op   // operations Twilio has that the connector does not expose as such
+	createOnInstance   bool
+	updateAnswersEmpty bool
+	retired            string
+}
+
+const feedbackRetired = "Twilio switched off the Call Feedback and FeedbackSummary endpoints " +
+	"after 2023-12-31; use Voice Insights Call Annotation instead"
+
+var overlays = map[string]overlay{
+	"Feedback":        {aliases: []string{"CallFeedback"}, createOnInstance: true, retired: feedbackRetired},
+	"FeedbackSummary": {aliases: []string{"CallFeedbackSummary"}, retired: feedbackRetired},
+	"Messages":        {aliases: []string{"Message"}, updateAnswersEmpty: true},
+	// Twilio's POST OutgoingCallerIds.json starts a validation call rather
+	// than creating a row: it is the AddOutgoingCallerIds action.
+	"OutgoingCallerIds": {hide: []Op{Create}},
+}
+
+// ColumnName is the connector's name for a Twilio JSON path: PascalCase of
+// each segment, concatenated (capabilities.sms → CapabilitiesSms), with the
+// renames above.
+func ColumnName(path string) string {
+	if r, ok := fieldRenames[path]; ok {
+		return r
+	}
+	var b strings.Builder
+	for _, seg := range strings.Split(path, ".") {
+		for _, w := range strings.Split(seg, "_") {
+			if w != "" {
+				b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+			}
+		}
+	}
+	return b.String()
+}
+
+// inputName is the connector's name for a Twilio parameter.
+func inputName(param string) string {
+	if r, ok := paramRenames[param]; ok {
+		return r
+	}
+	return param
+}
+
+func build(s *Spec) *Entity {
+	ov := overlays[s.Name]
+	e := &Entity{
+		Name: s.Name, Kind: "table", Host: s.Host, ListPath: s.ListPath, InstancePath: s.InstancePath,
+		ListKey: s.ListKey, Key: "Sid", CreateOnInstance: ov.createOnInstance,
+		UpdateAnswersEmpty: ov.updateAnswersEmpty, Retired: ov.retired,
+		ops: map[Op]bool{}, byName: map[string]*Column{},
+	}
+	if ov.keyColumn != "" {
+		e.Key = ov.keyColumn
+	}
+	e.setKey(s)
+	e.setOps(s, ov)
+	e.setColumns(s)
+	e.setInputs(s)
+	if !e.ops[Create] && !e.ops[Update] && !e.ops[Delete] {
+		e.Kind = "view"
+	}
+	return e
+}
+
+// setKey takes the key placeholder: the instance path's last parameter.
+func (e *Entity) setKey(s *Spec) {
+	p := s.InstancePath
+	if i := strings.LastIndex(p, "{"); i >= 0 {
+		e.KeyParam = p[i+1 : i+strings.Index(p[i:], "}")]
+	}
+	for _, pp := range s.PathParams {
+		if pp.Name == e.KeyParam {
+			e.KeyPattern = pp.Pattern
+		}
+	}
+}
+
+func (e *Entity) setOps(s *Spec, ov overlay) {
+	e.ops[List] = s.ListGet
+	e.ops[Get] = s.InstanceGet
+	e.ops[Create] = s.ListPost || (ov.createOnInstance && s.InstancePost)
+	e.ops[Update] = s.InstancePost
+	e.ops[Delete] = s.InstanceDelete
+	for _, op := range ov.hide {
+		e.ops[op] = false
+	}
+}
+
+func (e *Entity) setColumns(s *Spec) {
+	filters := listFilters(s)
+	for _, f := range s.Fields {
+		if droppedFields[strings.Split(f.Path, ".")[0]] {
+			continue
+		}
+		c := Column{Name: ColumnName(f.Path), Field: f.Path, Type: f.Type, Format: f.Format, Enum: f.Enum}
+		c.Key = c.Name == e.Key
+		c.Filter = filters[f.Path]
+		e.Columns = append(e.Columns, c)
+	}
+	// Keep the key first: it is what users look for.
+	for i, c := range e.Columns {
+		if c.Key && i > 0 {
+			copy(e.Columns[1:i+1], e.Columns[:i])
+			e.Columns[0] = c
+		}
+	}
+	for i := range e.Columns {
+		e.byName[strings.ToLower(e.Columns[i].Name)] = &e.Columns[i]
+	}
+}
+
+// listFilters maps Twilio list query parameters onto the fields they filter,
+// keyed by field path: To → to, From → from, DateSent (+ DateSent<, DateSent>).
+func listFilters(s *Spec) map[string]*ListFilter {
+	names := map[string]bool{}
+	for _, q := range s.ListQuery {
+		names[q.Name] = true
+	}
+	out := map[string]*ListFilter{}
+	for _, q := range s.ListQuery {
+		if strings.HasSuffix(q.Name, "<") || strings.HasSuffix(q.Name, ">") {
+			continue
+		}
+		out[snake(q.Name)] = &ListFilter{Param: q.Name, Range: names[q.Name+"<"] && names[q.Name+">"]}
+	}
+	return out
+}
+
+// snake converts Twilio's PascalCase parameter name to its snake_case field.
+func snake(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte('_')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (e *Entity) setInputs(s *Spec) {
+	var keyInput []Input
+	for _, pp := range s.PathParams {
+		if pp.Name == e.KeyParam && e.CreateOnInstance {
+			keyInput = append(keyInput, Input{Name: e.Key, Aliases: []string{pp.Name}, Param: pp, InPath: true})
+		}
+	}
+	if e.ops[Create] {
+		params := s.Create
+		if e.CreateOnInstance {
+			params = s.Update
+		}
+		e.Creates = append(keyInput, inputs(params)...)
+	}
+	if e.ops[Update] {
+		e.Updates = inputs(s.Update)
+	}
+}
+
+func inputs(params []Param) []Input {
+	out := make([]Input, 0, len(params))
+	for _, p := range params {
+		in := Input{Name: inputName(p.Name), Param: p}
+		if in.Name != p.Name {
+			in.Aliases = []string{p.Name}
+		}
+		out = append(out, in)
+	}
+	return out
+}

@@ -1,0 +1,93 @@
+package entities
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/connectorworks/twilio-worker/internal/codes"
+)
+
+// maxResponseBytes bounds a Twilio response body (a page of 1000 rows is a
+// few MB).
+const maxResponseBytes = 64 << 20
+
+// call sends one request through twilio-go and decodes the JSON answer
+// (nil for 204). The query travels inside the URL and twilio-go is given no
+// url.Values for GET and DELETE: its query encoder deletes every ".digits"
+// from the whole query string (implementation-notes.md §1.5).
+func (x *Executor) call(ctx context.Context, method, host, path string, query, form url.Values) (map[string]any, error) {
+	u := "https://" + host + path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	headers := map[string]interface{}{"Accept": "application/json"}
+	rh := x.Handler(ctx)
+	var resp *http.Response
+	var err error
+	switch method {
+	case http.MethodGet:
+		resp, err = rh.Get(u, nil, headers, "")
+	case http.MethodDelete:
+		resp, err = rh.Delete(u, nil, headers, "")
+	default:
+		headers["Content-Type"] = "application/x-www-form-urlencoded"
+		resp, err = rh.Post(u, form, headers, "")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	return decodeBody(resp, method, path)
+}
+
+func decodeBody(resp *http.Response, method, path string) (map[string]any, error) {
+	if resp.StatusCode == http.StatusNoContent {
+		return nil, nil
+	}
+	dec := json.NewDecoder(io.LimitReader(resp.Body, maxResponseBytes))
+	dec.UseNumber()
+	var body map[string]any
+	if err := dec.Decode(&body); err != nil {
+		if err == io.EOF {
+			return nil, nil
+		}
+		return nil, &codes.Error{Code: codes.Unavailable, Retryable: true, Err: err, HTTPStatus: resp.StatusCode,
+			Message: fmt.Sprintf("%s %s: Twilio answered %d with a body that is not JSON", method, path, resp.StatusCode)}
+	}
+	return body, nil
+}
+
+// path fills an entity path template: {AccountSid}, then the named values.
+// A placeholder without a value is the caller's bug or the task's fault;
+// the caller checks parents before calling.
+func (x *Executor) path(tmpl string, values map[string]string) string {
+	out := strings.ReplaceAll(tmpl, "{AccountSid}", url.PathEscape(x.AccountSID))
+	for k, v := range values {
+		out = strings.ReplaceAll(out, "{"+k+"}", url.PathEscape(v))
+	}
+	return out
+}
+
+// checkKey validates an entityId against the key's pattern before any
+// request is spent on it.
+func checkKey(e *Entity, id string) error {
+	id = strings.TrimSpace(id)
+	if id == "" {
+		return codes.Errorf(codes.InvalidArgument, "entityId is empty; %s rows are keyed by %s", e.Name, e.Key)
+	}
+	if e.KeyPattern != "" && !matchPattern(e.KeyPattern, id) {
+		return codes.Errorf(codes.InvalidArgument, "entityId %q is not a valid %s %s: it must match %s",
+			id, e.Name, e.Key, e.KeyPattern)
+	}
+	return nil
+}
+
+// instanceValues are the path values that address one row.
+func instanceValues(e *Entity, id string) map[string]string {
+	return map[string]string{e.KeyParam: strings.TrimSpace(id)}
+}

@@ -1,0 +1,67 @@
+package entities
+
+import (
+	"strings"
+	"time"
+)
+
+// Row maps one Twilio JSON object to a row in connector column names:
+// renamed (from → Sender), flattened (capabilities.sms → CapabilitiesSms),
+// timestamps as RFC 3339 UTC. Fields the catalogue does not know are kept
+// under their PascalCase name, so a newer Twilio field is not lost.
+func (e *Entity) Row(obj map[string]any) map[string]any {
+	row := make(map[string]any, len(obj))
+	for k, v := range obj {
+		if droppedFields[k] {
+			continue
+		}
+		if m, ok := v.(map[string]any); ok && e.flattens(k) {
+			for sk, sv := range m {
+				e.put(row, k+"."+strings.ToLower(sk), sv)
+			}
+			continue
+		}
+		e.put(row, k, v)
+	}
+	return row
+}
+
+func (e *Entity) flattens(field string) bool {
+	for _, c := range e.Columns {
+		if strings.HasPrefix(c.Field, field+".") {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *Entity) put(row map[string]any, field string, v any) {
+	for i := range e.Columns {
+		if c := &e.Columns[i]; c.Field == field {
+			row[c.Name] = convert(c.Type, v)
+			return
+		}
+	}
+	row[ColumnName(field)] = v
+}
+
+// convert normalises timestamps to RFC 3339 UTC; Twilio sends RFC 2822
+// ("Mon, 16 Aug 2010 03:45:01 +0000"). An unparsable value is kept as sent
+// rather than dropped.
+func convert(t Type, v any) any {
+	s, ok := v.(string)
+	if !ok || t != TDateTime {
+		return v
+	}
+	for _, layout := range []string{time.RFC1123Z, time.RFC1123, time.RFC3339Nano} {
+		if ts, err := time.Parse(layout, s); err == nil {
+			return ts.UTC().Format(time.RFC3339)
+		}
+	}
+	return v
+}
+
+// keyOf returns the row's key in the connector output shape {"Sid": ...}.
+func (e *Entity) keyOf(row map[string]any) map[string]any {
+	return map[string]any{e.Key: row[e.Key]}
+}

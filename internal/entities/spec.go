@@ -1,0 +1,63 @@
+package entities
+
+// Type is a column's or parameter's connector data type.
+type Type string
+
+// The connector data types. Twilio's RFC 2822 and ISO timestamps are both
+// DateTime (rows carry RFC 3339 UTC); format "date" stays a YYYY-MM-DD Date.
+const (
+	TString   Type = "string"
+	TInteger  Type = "integer"
+	TNumber   Type = "number"
+	TBoolean  Type = "boolean"
+	TDateTime Type = "datetime"
+	TDate     Type = "date"
+	TArray    Type = "array"
+	TObject   Type = "object"
+)
+
+// Field is one property of a Twilio JSON row as the official specification
+// declares it. Path is the JSON name, dotted for nested object properties
+// ("capabilities.sms"), which the row mapper flattens.
+type Field struct {
+	Path    string
+	Type    Type
+	Format  string
+	Enum    []string
+	Pattern string
+}
+
+// Param is one request parameter as the specification declares it: a form
+// field of a create or update, a list query filter, or a path placeholder.
+// Items is the element type of an array parameter.
+type Param struct {
+	Name     string
+	Type     Type
+	Items    Type
+	Format   string
+	Enum     []string
+	Pattern  string
+	Required bool
+}
+
+// Spec is the generated, spec-derived description of one entity: Twilio's
+// facts only. The hand-written overlay turns it into an Entity with the
+// connector's names and decisions.
+type Spec struct {
+	Name         string
+	SpecFile     string
+	Host         string
+	ListPath     string
+	InstancePath string
+	ListKey      string
+
+	ListGet, ListPost                         bool
+	InstanceGet, InstancePost, InstanceDelete bool
+
+	Fields     []Field
+	PathParams []Param
+	ListQuery  []Param
+	GetQuery   []Param
+	Create     []Param
+	Update     []Param
+}

@@ -1,0 +1,40 @@
+package handler
+
+import "context"
+
+// Message is one task message, independent of the transport. Data is the
+// task JSON (contract.md §1), Attributes the message attributes (may be nil),
+// and DeliveryAttempt the transport's delivery counter, 0 when unknown.
+type Message struct {
+	ID              string
+	Data            []byte
+	Attributes      map[string]string
+	DeliveryAttempt int
+}
+
+// TaskID returns the task's id as the contract defines it: the "taskId"
+// attribute when present and non-empty, otherwise the message id.
+func (m *Message) TaskID() string {
+	if id := m.Attributes[AttrTaskID]; id != "" {
+		return id
+	}
+	return m.ID
+}
+
+// Func handles one message. It returns the Result to publish, or an error
+// when there is nothing to publish; see the package documentation for which
+// errors survive the full chain. A Func must not retain m after returning.
+type Func func(ctx context.Context, m *Message) (*Result, error)
+
+// Middleware decorates a Func with one concern (logging, classification,
+// deadlines, panics).
+type Middleware func(Func) Func
+
+// Chain wraps h in mw so that mw[0] is the outermost layer: it runs first
+// and sees the final outcome. Chain(h) returns h.
+func Chain(h Func, mw ...Middleware) Func {
+	for i := len(mw) - 1; i >= 0; i-- {
+		h = mw[i](h)
+	}
+	return h
+}

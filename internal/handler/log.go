@@ -1,0 +1,76 @@
+package handler
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/connectorworks/twilio-worker/internal/codes"
+)
+
+// Log returns a Middleware that writes exactly one line per task when the
+// inner Func returns: Info for SUCCEEDED and for a shutdown interruption
+// (status "CANCELED", a log-only value: the task is redelivered, so it is no
+// failure), Warn for failures the caller can fix, Error for failures the
+// operator must look at (INTERNAL, UNAVAILABLE, DEADLINE_EXCEEDED, and
+// UNAUTHENTICATED, which means the worker's own credentials are wrong).
+//
+// Fields: task_id, message_id, entity, operation, status, delivery_attempt,
+// duration, and on failure error_code, retryable, twilio_code, http_status.
+// Payloads, error messages and attribute values are never logged: they can
+// hold phone numbers, message bodies or callers' secrets. The result message
+// carries the error message. A nil logger logs nothing.
+func Log(logger *zap.Logger) Middleware {
+	if logger == nil {
+		logger = zap.NewNop()
+	}
+	return func(next Func) Func {
+		return func(ctx context.Context, m *Message) (*Result, error) {
+			start := time.Now()
+			r, err := next(ctx, m)
+			level, msg, fields := outcome(m, r, err)
+			if ce := logger.Check(level, msg); ce != nil {
+				ce.Write(append(fields, zap.Duration("duration", time.Since(start)))...)
+			}
+			return r, err
+		}
+	}
+}
+
+func outcome(m *Message, r *Result, err error) (zapcore.Level, string, []zap.Field) {
+	if r == nil {
+		r = &Result{TaskID: m.TaskID(), Status: StatusFailed}
+	}
+	level, msg, status, info := zapcore.InfoLevel, "task succeeded", r.Status, r.Error
+	switch {
+	case errors.Is(err, context.Canceled):
+		msg, status, info = "task interrupted by shutdown; not acknowledged, it will be redelivered", "CANCELED", nil
+	case err != nil:
+		info = errorInfo(err, r.Operation)
+		level, msg, status = levelFor(info.Code), "task failed without a result", StatusFailed
+	case r.Status != StatusSucceeded:
+		level, msg = levelFor(""), "task failed"
+		if info != nil {
+			level = levelFor(info.Code)
+		}
+	}
+	fields := []zap.Field{zap.String("task_id", clip(r.TaskID)), zap.String("message_id", clip(m.ID)),
+		zap.String("entity", clip(r.Entity)), zap.String("operation", clip(r.Operation)),
+		zap.String("status", status), zap.Int("delivery_attempt", m.DeliveryAttempt)}
+	if info != nil {
+		fields = append(fields, zap.String("error_code", string(info.Code)), zap.Bool("retryable", info.Retryable),
+			zap.Int("twilio_code", info.TwilioCode), zap.Int("http_status", info.HTTPStatus))
+	}
+	return level, msg, fields
+}
+
+func levelFor(c codes.Code) zapcore.Level {
+	switch c {
+	case codes.Internal, codes.Unavailable, codes.DeadlineExceeded, codes.Unauthenticated, "":
+		return zapcore.ErrorLevel
+	}
+	return zapcore.WarnLevel
+}

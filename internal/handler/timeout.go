@@ -1,0 +1,23 @@
+package handler
+
+import (
+	"context"
+	"time"
+)
+
+// Timeout returns a Middleware that gives each task at most d to run, via
+// context.WithTimeout, so a hung Twilio request cannot hold a message lease
+// forever. The inner Func must honour ctx for this to bite. d <= 0 means no
+// deadline of its own (the incoming ctx's still applies).
+func Timeout(d time.Duration) Middleware {
+	return func(next Func) Func {
+		if d <= 0 {
+			return next
+		}
+		return func(ctx context.Context, m *Message) (*Result, error) {
+			ctx, cancel := context.WithTimeout(ctx, d)
+			defer cancel()
+			return next(ctx, m)
+		}
+	}
+}

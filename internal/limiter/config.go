@@ -1,0 +1,58 @@
+package limiter
+
+// PerNode is the request budget of one node, in requests per second
+// (contract.md §3, --nodes).
+const PerNode = 25
+
+// Config sizes a [Transport].
+//
+// The zero Config limits nothing: no rate limit and no in-flight cap. Build
+// production configurations with [ForNodes].
+type Config struct {
+	// RPS is the sustained request rate, in requests per second. Zero,
+	// negative or NaN means no rate limit.
+	RPS float64
+
+	// Burst is how many requests may go out back to back after an idle
+	// period. Zero or negative means 1. With Burst b a one-second window can
+	// see up to b + RPS − 1 requests, so only 1 keeps every window within
+	// RPS.
+	Burst int
+
+	// MaxInFlight caps the requests that have been sent and whose response
+	// body is not yet closed or read to EOF. Zero or negative means no cap.
+	MaxInFlight int
+}
+
+// Bounds of the in-flight cap chosen by ForNodes.
+const (
+	// perNodeInFlight lets a node sustain its 25 requests/s while responses
+	// take up to 400 ms (Little's law: 10 in flight / 25 per second).
+	perNodeInFlight = 10
+	// minInFlight keeps a one-node worker from stalling behind a few slow
+	// list pages.
+	minInFlight = 10
+	// maxInFlight stays at Twilio's REST concurrency limit per account,
+	// which is not published but observed near 100; above it Twilio answers
+	// 429 with code 20429 and the request is not processed.
+	maxInFlight = 100
+)
+
+// ForNodes returns the configuration for a worker that holds the whole budget
+// of nodes nodes: RPS nodes × 25, Burst 1 (so no one-second window exceeds
+// the budget) and MaxInFlight nodes × 10 kept within [10, 100].
+//
+// Above 10 nodes the in-flight cap, not the rate, bounds throughput when
+// Twilio is slow: 100 requests in flight at 2 500 requests/s allow only 40 ms
+// per response. That is deliberate: exceeding the account's concurrency
+// limit earns 20429s, which cost more than waiting. nodes below 1 are treated
+// as 1, so a missing setting can never mean "unlimited"; the upper bound
+// (100) is the caller's to validate.
+func ForNodes(nodes int) Config {
+	nodes = max(nodes, 1)
+	return Config{
+		RPS:         float64(nodes * PerNode),
+		Burst:       1,
+		MaxInFlight: min(maxInFlight, max(minInFlight, nodes*perNodeInFlight)),
+	}
+}

@@ -1,0 +1,44 @@
+package limiter
+
+import "sync"
+
+// Stats are counters of a [Transport] since it was built.
+type Stats struct {
+	// Started counts requests handed to the wrapped transport.
+	Started uint64
+	// InFlight counts requests handed to the wrapped transport whose
+	// response body is not yet closed or read to EOF (failed requests end
+	// at once).
+	InFlight int
+	// MaxInFlight is the highest InFlight seen. It never exceeds
+	// Config.MaxInFlight when that is positive.
+	MaxInFlight int
+}
+
+// Stats returns a snapshot of t's counters. It is safe for concurrent use.
+func (t *Transport) Stats() Stats {
+	t.stats.mu.Lock()
+	defer t.stats.mu.Unlock()
+	return t.stats.Stats
+}
+
+// stats guards the counters with a mutex rather than atomics because
+// InFlight and MaxInFlight must move together.
+type stats struct {
+	mu sync.Mutex
+	Stats
+}
+
+func (s *stats) begin() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Started++
+	s.InFlight++
+	s.MaxInFlight = max(s.MaxInFlight, s.InFlight)
+}
+
+func (s *stats) end() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.InFlight--
+}

@@ -1,0 +1,174 @@
+package limiter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// Transport is an [http.RoundTripper] that holds requests back to the rate
+// and in-flight cap of its [Config] before handing them to the transport it
+// wraps. Requests wait in line rather than fail; only their own context ends
+// the wait.
+//
+// A Transport is safe for concurrent use. Build it with [NewTransport]; the
+// zero value is not usable.
+type Transport struct {
+	base   http.RoundTripper
+	pace   *pacer
+	window *window
+	slots  chan struct{} // in-flight semaphore; nil when uncapped
+	now    func() time.Time
+	stats  stats
+}
+
+var _ http.RoundTripper = (*Transport)(nil)
+
+// NewTransport returns a Transport that limits requests to cfg and sends them
+// with base. A nil base means [http.DefaultTransport]. Size base's idle
+// connection pool (MaxIdleConnsPerHost) to cfg.MaxInFlight, or most requests
+// will open a new connection.
+func NewTransport(base http.RoundTripper, cfg Config) *Transport {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	pace := newPacer(cfg.RPS, cfg.Burst)
+	t := &Transport{
+		base:   base,
+		pace:   pace,
+		window: newWindow(pace.full, cfg.Burst),
+		now:    time.Now,
+	}
+	if cfg.MaxInFlight > 0 {
+		t.slots = make(chan struct{}, cfg.MaxInFlight)
+	}
+	return t
+}
+
+// RoundTrip waits for an in-flight slot and then for a token, and sends req
+// with the wrapped transport. On rare occasions it waits a little longer so
+// that scheduling delays cannot put more than the budget into one second
+// (see window).
+//
+// The slot stays taken until the response body is closed or read to EOF, or
+// is given back at once when the wrapped transport fails. If req's context
+// ends while the request waits, or the next token would come after its
+// deadline, RoundTrip returns an error wrapping [context.Canceled] or
+// [context.DeadlineExceeded] without sending req, and gives back the slot and
+// the token.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if err := t.acquire(ctx); err != nil {
+		closeRequestBody(req)
+		return nil, err
+	}
+	if err := t.waitTurn(ctx); err != nil {
+		t.releaseSlot()
+		closeRequestBody(req)
+		return nil, err
+	}
+	t.stats.begin()
+	resp, err := t.base.RoundTrip(req)
+	if err != nil || resp == nil || resp.Body == nil {
+		t.finish()
+		return resp, err
+	}
+	resp.Body = &releasingBody{rc: resp.Body, release: t.finish}
+	return resp, nil
+}
+
+// Penalize runs the transport at factor × Config.RPS for d, then returns to
+// the full rate; call it after Twilio answers 429. The latest call replaces
+// any penalty in force. factor is clamped to [0.01, 1]; a NaN factor or a
+// non-positive d does nothing. Requests already waiting keep their turn.
+// Penalize is safe for concurrent use and does nothing without a rate limit.
+func (t *Transport) Penalize(factor float64, d time.Duration) {
+	t.pace.penalize(t.now(), factor, d)
+}
+
+// acquire takes an in-flight slot, or fails when ctx ends first.
+func (t *Transport) acquire(ctx context.Context) error {
+	if t.slots == nil {
+		return nil
+	}
+	select {
+	case t.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("limiter: waiting for an in-flight slot: %w", ctx.Err())
+	}
+}
+
+func (t *Transport) releaseSlot() {
+	if t.slots != nil {
+		<-t.slots
+	}
+}
+
+// finish ends a request that reached the wrapped transport.
+func (t *Transport) finish() {
+	t.stats.end()
+	t.releaseSlot()
+}
+
+// waitTurn waits for a token, then for room in the one-second window.
+func (t *Transport) waitTurn(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("limiter: %w", err)
+	}
+	if err := t.waitToken(ctx); err != nil {
+		return err
+	}
+	// The token is spent by now: its instant has passed.
+	if err := t.window.wait(ctx, t.now); err != nil {
+		return fmt.Errorf("limiter: waiting for the one-second window: %w", err)
+	}
+	return nil
+}
+
+// waitToken takes one token and sleeps until it is due. It checks the
+// deadline up front, as rate.Limiter.Wait does, so a request that cannot go
+// out in time fails at once instead of sleeping first.
+func (t *Transport) waitToken(ctx context.Context) error {
+	now := t.now()
+	r := t.pace.reserve(now)
+	if !r.OK() {
+		return errors.New("limiter: the rate limiter refused a token")
+	}
+	delay := r.DelayFrom(now)
+	if delay == 0 {
+		return nil
+	}
+	if dl, ok := ctx.Deadline(); ok && dl.Before(now.Add(delay)) {
+		t.pace.cancel(r, now)
+		return fmt.Errorf("limiter: next token in %v, after the deadline: %w",
+			delay, context.DeadlineExceeded)
+	}
+	if err := sleep(ctx, delay); err != nil {
+		t.pace.cancel(r, t.now())
+		return fmt.Errorf("limiter: waiting for a token: %w", err)
+	}
+	return nil
+}
+
+// sleep waits for d, or returns ctx's error if ctx ends first.
+func sleep(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// closeRequestBody honours the RoundTripper contract that the request body
+// is closed even when the request is never sent.
+func closeRequestBody(req *http.Request) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+}

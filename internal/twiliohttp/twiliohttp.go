@@ -1,0 +1,109 @@
+// Package twiliohttp builds the HTTP side of the Twilio client: the
+// transports that send twilio-go's requests to the configured base URL,
+// carry each task's context, and keep error bodies from pinning
+// connections; and the per-task twilio-go request handler over them.
+//
+// Transport order, outermost first (cmd/worker composes it):
+//
+//	contextTransport → bufferErrors → limiter.Transport → rewrite → *http.Transport
+//
+// bufferErrors sits outside the limiter because twilio-go never closes an
+// error response's body: reading and closing it here releases the
+// limiter's in-flight slot and lets the connection be reused.
+package twiliohttp
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// DefaultBaseURL is Twilio's API host; every product host is rewritten to
+// the configured base when it differs (simulators, test proxies).
+const DefaultBaseURL = "https://api.twilio.com"
+
+// maxErrorBody bounds how much of an error body is kept.
+const maxErrorBody = 64 << 10
+
+// ParseBaseURL checks a --twilio-base-url value: scheme://host[:port] and
+// nothing else.
+func ParseBaseURL(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("not a URL: %v", err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%q must be scheme://host[:port] with scheme http or https", s)
+	}
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil || u.Fragment != "" {
+		return nil, fmt.Errorf("%q must be scheme://host[:port] only (no path, query or user info)", s)
+	}
+	return u, nil
+}
+
+// NewBase returns the innermost transport: a tuned *http.Transport whose
+// idle pool matches the in-flight cap (Go's default of 2 idle connections
+// per host would open a new TLS connection for most requests).
+func NewBase(maxConns int) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = maxConns * 2
+	t.MaxIdleConnsPerHost = maxConns
+	t.IdleConnTimeout = 90 * time.Second
+	return t
+}
+
+// Rewrite sends every request to base's scheme and host, keeping the path
+// and query. With base nil, requests pass unchanged.
+func Rewrite(base *url.URL, next http.RoundTripper) http.RoundTripper {
+	if base == nil {
+		return next
+	}
+	return rewrite{base: base, next: next}
+}
+
+type rewrite struct {
+	base *url.URL
+	next http.RoundTripper
+}
+
+func (r rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
+	out := req.Clone(req.Context())
+	out.URL.Scheme, out.URL.Host, out.Host = r.base.Scheme, r.base.Host, r.base.Host
+	return r.next.RoundTrip(out)
+}
+
+// BufferErrors reads (bounded) and closes the body of every response with
+// status ≥ 400 and hands back an in-memory copy.
+func BufferErrors(next http.RoundTripper) http.RoundTripper { return bufferErrors{next} }
+
+type bufferErrors struct{ next http.RoundTripper }
+
+func (b bufferErrors) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := b.next.RoundTrip(req)
+	if err != nil || resp.StatusCode < 400 {
+		return resp, err
+	}
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody)) // drain a little more for reuse
+	resp.Body.Close()
+	if rerr != nil {
+		return nil, fmt.Errorf("reading Twilio's %d answer: %w", resp.StatusCode, rerr)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
+}
+
+// contextTransport gives every request the task's context: twilio-go
+// builds its requests with context.Background().
+type contextTransport struct {
+	ctx  context.Context
+	next http.RoundTripper
+}
+
+func (c contextTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	return c.next.RoundTrip(req.WithContext(c.ctx))
+}

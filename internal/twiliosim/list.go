@@ -1,0 +1,184 @@
+package twiliosim
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/connectorworks/twilio-worker/internal/entities"
+)
+
+// Twilio's paging bounds.
+const (
+	defaultPageSize = 50
+	maxPageSize     = 1000
+)
+
+// window is the page a list request asks for.
+type window struct {
+	size, page, offset int
+	token              string // the PageToken given, echoed in uri
+}
+
+// list answers GET on a list path: the filtered rows, newest first, one page
+// in Twilio's envelope.
+func (s *Server) list(c *call) reply {
+	w, err := c.window()
+	if err != nil {
+		return errorReply(err)
+	}
+	var matched []map[string]any
+	for _, rec := range c.res.store.snapshot() {
+		if c.inScope(rec.fields) && c.matchesFilters(rec.fields) {
+			matched = append(matched, rec.fields)
+		}
+	}
+	page := []any{}
+	for i := w.offset; i < len(matched) && i < w.offset+w.size; i++ {
+		page = append(page, c.render(matched[i]))
+	}
+	env := c.envelope(w, len(page), w.offset+w.size < len(matched))
+	listKey := c.res.spec.ListKey
+	if listKey == "" {
+		listKey = c.res.key
+	}
+	env[listKey] = page
+	return reply{status: http.StatusOK, body: env}
+}
+
+// window reads PageSize, Page and PageToken (already checked as integers and
+// strings). Without a token the page starts at Page × PageSize.
+func (c *call) window() (window, *apiError) {
+	w := window{size: defaultPageSize, token: c.query.Get("PageToken")}
+	if v := c.query.Get("PageSize"); v != "" {
+		w.size, _ = strconv.Atoi(v)
+		if w.size < 1 || w.size > maxPageSize {
+			return w, invalid("PageSize must be between 1 and %d, got %s", maxPageSize, v)
+		}
+	}
+	if v := c.query.Get("Page"); v != "" {
+		w.page, _ = strconv.Atoi(v)
+		if w.page < 0 {
+			return w, invalid("Page must not be negative, got %s", v)
+		}
+	}
+	w.offset = w.page * w.size
+	if w.token != "" {
+		off, ok := parsePageToken(c.res.key, w.token)
+		if !ok {
+			return w, invalid("Invalid PageToken %q: pass the token of a next_page_uri or previous_page_uri from this list", w.token)
+		}
+		w.offset = off
+	}
+	return w, nil
+}
+
+// envelope is Twilio's v2010 paging envelope around a page of n rows.
+func (c *call) envelope(w window, n int, more bool) map[string]any {
+	end := w.offset
+	if n > 0 {
+		end = w.offset + n - 1
+	}
+	env := map[string]any{
+		"first_page_uri":    c.pageURI(w.size, 0, ""),
+		"next_page_uri":     nil,
+		"previous_page_uri": nil,
+		"page":              w.page,
+		"page_size":         w.size,
+		"start":             w.offset,
+		"end":               end,
+		"uri":               c.pageURI(w.size, w.page, w.token),
+	}
+	if more {
+		env["next_page_uri"] = c.pageURI(w.size, w.page+1, pageToken(c.res.key, w.offset+w.size))
+	}
+	if w.offset > 0 {
+		env["previous_page_uri"] = c.pageURI(w.size, max(w.page-1, 0), pageToken(c.res.key, max(w.offset-w.size, 0)))
+	}
+	return env
+}
+
+// pageURI is the request's path with its filters (in the spec's order), then
+// PageSize, Page and PageToken, as Twilio writes its paging URIs.
+func (c *call) pageURI(size, page int, token string) string {
+	var parts []string
+	add := func(k, v string) { parts = append(parts, url.QueryEscape(k)+"="+url.QueryEscape(v)) }
+	for _, p := range c.res.spec.ListQuery {
+		for _, v := range c.query[p.Name] {
+			add(p.Name, v)
+		}
+	}
+	add("PageSize", strconv.Itoa(size))
+	add("Page", strconv.Itoa(page))
+	if token != "" {
+		add("PageToken", token)
+	}
+	return c.path + "?" + strings.Join(parts, "&")
+}
+
+// matchesFilters applies the list filters present in the query. A filter
+// maps to the field named by its snake_case ("From" → from); one with no such
+// field (IncludeSoftDeleted) does not filter.
+func (c *call) matchesFilters(row map[string]any) bool {
+	for _, p := range c.res.spec.ListQuery {
+		v, ok := c.query[p.Name]
+		if !ok {
+			continue
+		}
+		base, op := splitOperator(p.Name)
+		f, ok := c.res.fields[snake(base)]
+		if ok && !matchFilter(p, op, getPath(row, f.Path), v[0]) {
+			return false
+		}
+	}
+	return true
+}
+
+// splitOperator splits "DateSent<" into "DateSent" and "<".
+func splitOperator(name string) (string, string) {
+	if n := len(name); n > 0 && (name[n-1] == '<' || name[n-1] == '>') {
+		return name[:n-1], name[n-1:]
+	}
+	return name, ""
+}
+
+// matchFilter compares one field with one filter value: by UTC calendar day
+// for dates (X on the day, X< on or before, X> on or after), by value
+// otherwise.
+func matchFilter(p entities.Param, op string, got any, want string) bool {
+	if p.Type == entities.TDateTime || p.Type == entities.TDate {
+		day, _ := parseDay(want)
+		have := dayOf(got)
+		switch {
+		case have == "":
+			return false
+		case op == "<":
+			return have <= day
+		case op == ">":
+			return have >= day
+		}
+		return have == day
+	}
+	switch g := got.(type) {
+	case nil:
+		return false
+	case bool:
+		b, err := parseBool(want)
+		return err == nil && b == g
+	case string:
+		return g == want
+	}
+	return jsonScalar(got) == want
+}
+
+// jsonScalar renders a number as a filter value would spell it.
+func jsonScalar(v any) string {
+	switch x := v.(type) {
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return ""
+}

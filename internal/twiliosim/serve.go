@@ -1,0 +1,153 @@
+package twiliosim
+
+import (
+	"bytes"
+	"encoding/json"
+	"mime"
+	"net/http"
+	"net/url"
+	"regexp"
+	"time"
+)
+
+// accountPattern is Twilio's AccountSid pattern, checked before auth so a
+// malformed account is "not found" rather than a credentials problem.
+var accountPattern = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
+
+// reply is what a request is answered with: a status and a JSON body, or no
+// body (nil) for 204.
+type reply struct {
+	status int
+	body   any
+	allow  string // the Allow header of a 405
+}
+
+func errorReply(e *apiError) reply { return reply{status: e.status, body: e.body()} }
+
+// call is one routed, authenticated request.
+type call struct {
+	res     *resource
+	op      *operation
+	path    string
+	account string
+	params  map[string]string // path placeholders
+	query   url.Values
+	form    url.Values
+}
+
+// ServeHTTP answers one Twilio REST request, after Config.Latency, and logs
+// it for Requests.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	arrived := s.cfg.Now()
+	query, form, err := readInput(r)
+	var rep reply
+	if err != nil {
+		rep = errorReply(err)
+	} else {
+		rep = s.serve(r, query, form)
+	}
+	s.wait(r)
+	s.write(w, rep)
+	s.record(Request{Method: r.Method, Path: r.URL.Path, Query: query, Form: form, Time: arrived, Status: rep.status})
+}
+
+// serve routes, authenticates and validates a request, then runs its
+// operation. The order decides which error a doubly wrong request gets:
+// unknown path, credentials, retired endpoint, method, path SID, parameters.
+func (s *Server) serve(r *http.Request, query, form url.Values) reply {
+	rt, params := s.find(r.URL.Path)
+	if rt == nil || !accountPattern.MatchString(params["AccountSid"]) {
+		return errorReply(notFound(r.URL.Path))
+	}
+	if err := s.authenticate(r, params["AccountSid"]); err != nil {
+		return errorReply(err)
+	}
+	if rt.res.hooks.retired && s.cfg.RetiredFeedback {
+		return errorReply(notFound(r.URL.Path))
+	}
+	op, allow := rt.operation(r.Method)
+	if op == nil {
+		rep := errorReply(methodNotAllowed(r.Method, r.URL.Path))
+		rep.allow = allow
+		return rep
+	}
+	c := &call{res: rt.res, op: op, path: r.URL.Path, account: params["AccountSid"],
+		params: params, query: query, form: form}
+	if err := c.checkPath(); err != nil {
+		return errorReply(err)
+	}
+	if err := c.checkInput(); err != nil {
+		return errorReply(err)
+	}
+	return op.run(s, c)
+}
+
+// readInput parses the query strictly and, for a POST, the form body. A
+// POST body that is not form-encoded is refused: Twilio's v2010 API takes
+// only forms.
+func readInput(r *http.Request) (url.Values, url.Values, *apiError) {
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, nil, invalid("The query string is malformed: %v", err)
+	}
+	if r.Method != http.MethodPost {
+		return query, nil, nil
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/x-www-form-urlencoded" {
+			return query, nil, invalid("Content-Type %s is not supported; send application/x-www-form-urlencoded", mt)
+		}
+	}
+	if err := r.ParseForm(); err != nil { // ParseForm caps the body at 10 MB
+		return query, nil, invalid("The form body is malformed: %v", err)
+	}
+	return query, r.PostForm, nil
+}
+
+// wait holds the response for Config.Latency, or until the client leaves.
+func (s *Server) wait(r *http.Request) {
+	if s.cfg.Latency <= 0 {
+		return
+	}
+	t := time.NewTimer(s.cfg.Latency)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+	}
+}
+
+// write sends rep with Twilio's headers: a request id on every answer, Allow
+// on a 405, a Basic challenge on a 401.
+func (s *Server) write(w http.ResponseWriter, rep reply) {
+	h := w.Header()
+	h.Set("Twilio-Request-Id", s.ids.requestID())
+	if rep.allow != "" {
+		h.Set("Allow", rep.allow)
+	}
+	if rep.status == http.StatusUnauthorized {
+		h.Set("WWW-Authenticate", `Basic realm="Twilio API"`)
+	}
+	if rep.body == nil {
+		w.WriteHeader(rep.status)
+		return
+	}
+	b, err := encode(rep.body)
+	if err != nil { // rows hold only JSON values; this is a bug, said plainly
+		rep = errorReply(&apiError{status: http.StatusInternalServerError, code: 20500, message: "twiliosim: " + err.Error()})
+		b, _ = encode(rep.body)
+	}
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(rep.status)
+	_, _ = w.Write(b)
+}
+
+// encode writes JSON as Twilio does, with & < > left as they are (paging
+// URIs are full of &).
+func encode(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(v)
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), err
+}

@@ -1,0 +1,144 @@
+package twiliosim
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// record is one stored row in Twilio's JSON shape, with its creation time
+// parsed once for ordering. A record and its fields never change once
+// stored; an update stores a new record.
+type record struct {
+	fields  map[string]any
+	created time.Time
+	seq     uint64 // insertion order, the last tie-break
+}
+
+// table holds one resource's rows by key (the sid). It is safe for
+// concurrent use; rows handed out are copies.
+type table struct {
+	mu   sync.Mutex
+	rows map[string]*record
+	seq  uint64
+}
+
+func newTable() *table { return &table{rows: map[string]*record{}} }
+
+// keyOf is a row's key: its sid, or its insertion number for the rare
+// entity without one.
+func keyOf(fields map[string]any, seq uint64) string {
+	if sid, ok := fields["sid"].(string); ok && sid != "" {
+		return sid
+	}
+	return "#" + strconv.FormatUint(seq, 10)
+}
+
+// put stores fields (taking ownership), replacing a row with the same key.
+func (t *table) put(fields map[string]any) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.putLocked(fields)
+}
+
+func (t *table) putLocked(fields map[string]any) {
+	t.seq++
+	rec := &record{fields: fields, seq: t.seq}
+	if s, ok := fields["date_created"].(string); ok {
+		rec.created, _ = parseTimestamp(s)
+	}
+	key := keyOf(fields, t.seq)
+	if old, ok := t.rows[key]; ok {
+		rec.seq = old.seq
+	}
+	t.rows[key] = rec
+}
+
+// get returns a copy of the row under key.
+func (t *table) get(key string) (map[string]any, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	rec, ok := t.rows[key]
+	if !ok {
+		return nil, false
+	}
+	return deepCopy(rec.fields).(map[string]any), true
+}
+
+// apply replaces the row under key by what fn returns, under the lock. fn
+// gets a copy of the row, or nil when there is none; returning nil leaves
+// the table as it was. apply returns a copy of the stored result.
+func (t *table) apply(key string, fn func(row map[string]any) (map[string]any, *apiError)) (map[string]any, *apiError) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var cur map[string]any
+	old, found := t.rows[key]
+	if found {
+		cur = deepCopy(old.fields).(map[string]any)
+	}
+	next, err := fn(cur)
+	if err != nil || next == nil {
+		return nil, err
+	}
+	// A new record, not an assignment to old: snapshot hands records out unlocked.
+	t.putLocked(next)
+	return deepCopy(next).(map[string]any), nil
+}
+
+// removeIf deletes the row under key when ok says so, and reports whether
+// it did.
+func (t *table) removeIf(key string, ok func(map[string]any) bool) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	rec, found := t.rows[key]
+	if !found || !ok(rec.fields) {
+		return false
+	}
+	delete(t.rows, key)
+	return true
+}
+
+// snapshot returns the rows in Twilio's list order: newest first by
+// date_created, then by sid, then by insertion. The records are shared, so
+// callers copy fields before handing them out.
+func (t *table) snapshot() []*record {
+	t.mu.Lock()
+	recs := make([]*record, 0, len(t.rows))
+	for _, rec := range t.rows {
+		recs = append(recs, rec)
+	}
+	t.mu.Unlock()
+	slices.SortFunc(recs, func(a, b *record) int {
+		if c := b.created.Compare(a.created); c != 0 {
+			return c
+		}
+		sa, _ := a.fields["sid"].(string)
+		sb, _ := b.fields["sid"].(string)
+		if c := cmp.Compare(sa, sb); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.seq, b.seq)
+	})
+	return recs
+}
+
+// deepCopy copies JSON values (maps, slices, scalars).
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []any:
+		s := make([]any, len(x))
+		for i, e := range x {
+			s[i] = deepCopy(e)
+		}
+		return s
+	}
+	return v
+}
