@@ -56,7 +56,9 @@ func TestEndToEndSigterm(t *testing.T) {
 	requireEmulator(t)
 	sim, simURL := simulator(t, twiliosim.Config{Latency: 400 * time.Millisecond})
 	tp := newTopology(t)
-	const n = 30
+	// More tasks than one worker holds (nodes=1: 100 outstanding), so some
+	// are still unstarted at SIGTERM and must reach the second worker.
+	const n = 150
 	for i := 0; i < n; i++ {
 		tp.publish(t, fmt.Sprint("t-", i), `{"entity":"Recordings","operation":"GET","entityId":"RE2e915e78549694bd0a0742d2d39454e5"}`, nil)
 	}
@@ -69,12 +71,19 @@ func TestEndToEndSigterm(t *testing.T) {
 		t.Fatalf("exit after SIGTERM: %v, want 0; stderr:\n%s", err, w.stderr)
 	}
 	reached := len(sim.Requests())
+	t0 := time.Now()
 	first, counts := tp.collect(t, reached, 20*time.Second)
+	t.Logf("reached %d, first collect %d results in %v", reached, len(first), time.Since(t0))
+	t0 = time.Now()
+	if len(first) == n {
+		t.Fatalf("the first worker answered all %d tasks; the test needs some left for the restart", n)
+	}
 	if len(first) < reached {
 		t.Errorf("%d tasks reached Twilio before SIGTERM but only %d results were published", reached, len(first))
 	}
 	w2 := startWorker(t, tp, simURL, "--nodes", "5")
 	rest, counts2 := tp.collect(t, n-len(first), 60*time.Second)
+	t.Logf("second collect %d results in %v", len(rest), time.Since(t0))
 	for id := range rest {
 		if _, dup := first[id]; dup {
 			t.Errorf("task %s answered twice", id)

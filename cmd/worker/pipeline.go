@@ -62,7 +62,15 @@ func serve(ctx context.Context, cfg *Config, ps *pubsub.Client, h handler.Func, 
 	defer pub.Stop()
 	sub := ps.Subscriber(cfg.Subscription)
 	sub.ReceiveSettings = receiveSettings(cfg)
-	a := &adapter{handle: h, pub: pub, log: log}
+	base, hardStop := context.WithCancel(context.WithoutCancel(ctx))
+	defer hardStop()
+	stopTimer := context.AfterFunc(ctx, func() {
+		// After SIGTERM, tasks in flight get the grace to finish; then they
+		// are cancelled, answer nothing and are nacked for redelivery.
+		time.AfterFunc(cfg.ShutdownGrace, hardStop)
+	})
+	defer stopTimer()
+	a := &adapter{handle: h, pub: pub, log: log, base: base}
 	log.Info("receiving tasks", zap.String("subscription", cfg.Subscription),
 		zap.String("result_topic", cfg.ResultTopic), zap.Int("nodes", cfg.Nodes))
 	if err := sub.Receive(ctx, a.receive); err != nil {

@@ -29,19 +29,23 @@ type adapter struct {
 	handle handler.Func
 	pub    resultPublisher
 	log    *zap.Logger
+	// base is the parent of every task's context. Shutdown does not cancel
+	// it, so a task already started is not cut in half; only the end of the
+	// shutdown grace does (see serve).
+	base context.Context
 }
 
 // receive is the Subscriber.Receive callback; safe for concurrent use.
-func (a *adapter) receive(msgCtx context.Context, m *pubsub.Message) {
+func (a *adapter) receive(_ context.Context, m *pubsub.Message) {
 	defer func() {
 		if p := recover(); p != nil { // last resort: the chain has its own Recover
 			a.log.Error("panic in receive callback", zap.Any("panic", p), zap.String("message_id", m.ID))
 			m.Nack()
 		}
 	}()
-	// Shutdown cancels msgCtx; a task already started runs to its own
-	// deadline so a Twilio call is never cut in half.
-	ctx := context.WithoutCancel(msgCtx)
+	// Shutdown cancels msgCtx; a task already started runs on until its
+	// own deadline or the end of the shutdown grace.
+	ctx := a.base
 	hm := &handler.Message{ID: m.ID, Data: m.Data, Attributes: m.Attributes}
 	if m.DeliveryAttempt != nil {
 		hm.DeliveryAttempt = *m.DeliveryAttempt
@@ -79,9 +83,18 @@ func receiveSettings(cfg *Config) pubsub.ReceiveSettings {
 	s := pubsub.DefaultReceiveSettings
 	s.MaxOutstandingMessages = min(max(rps*4, 64), 10000)
 	s.MaxOutstandingBytes = 256 << 20
+	// Short lease extensions: messages this worker holds but never starts
+	// (streamed ahead of flow control when it stops or dies) return to the
+	// subscription within ~15 s instead of a minute; tasks in progress keep
+	// theirs by being re-extended.
+	s.MaxDurationPerAckExtension = 15 * time.Second
 	// One StreamingPull stream delivers about 2 000 messages/s (measured,
 	// implementation-notes.md §7); add streams as the budget grows.
 	s.NumGoroutines = min(1+rps/1000, 4)
-	s.ShutdownOptions = &pubsub.ShutdownOptions{Behavior: pubsub.ShutdownBehaviorWaitForProcessing, Timeout: cfg.ShutdownGrace}
+	// No ShutdownOptions timeout: with one, pubsub/v2 returns from Receive
+	// while the final acks are still being sent asynchronously, and closing
+	// the client then loses them (tasks answered twice). serve bounds the
+	// shutdown itself by cancelling the tasks' base context.
+	s.ShutdownOptions = nil
 	return s
 }

@@ -54,7 +54,11 @@ import (
 // errorInfo classifies err; op is the task's operation ("" when unknown).
 func errorInfo(err error, op string) *ErrorInfo {
 	if ce, ok := codes.As(err); ok {
-		return &ErrorInfo{Code: ce.Code, Message: ce.Message, Retryable: ce.Retryable,
+		msg := ce.Message
+		if msg == "" { // the contract promises a message for a person
+			msg = string(ce.Code) + ". " + hintFor(ce.Code, ce.Retryable, op)
+		}
+		return &ErrorInfo{Code: ce.Code, Message: msg, Retryable: ce.Retryable,
 			TwilioCode: ce.TwilioCode, HTTPStatus: ce.HTTPStatus, MoreInfo: ce.MoreInfo}
 	}
 	if tre, ok := errors.AsType[*client.TwilioRestError](err); ok {
@@ -84,7 +88,10 @@ func twilioInfo(status, code int, msg, moreInfo, op string) *ErrorInfo {
 	if msg = strings.TrimSpace(msg); msg == "" {
 		msg = "(no message)"
 	}
-	text := fmt.Sprintf("Twilio error %d (HTTP %d): %s", code, status, msg)
+	text := fmt.Sprintf("Twilio answered HTTP %d: %s", status, msg)
+	if code != 0 {
+		text = fmt.Sprintf("Twilio error %d (HTTP %d): %s", code, status, msg)
+	}
 	if !strings.HasSuffix(text, ".") {
 		text += "."
 	}

@@ -1,0 +1,54 @@
+package handler_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/connectorworks/twilio-worker/internal/handler"
+)
+
+func TestResultAttributes(t *testing.T) {
+	t.Parallel()
+	res := &handler.Result{TaskID: "task-1", Entity: "Messages", Operation: "CREATE", Status: handler.StatusFailed}
+	tests := []struct {
+		name  string
+		attrs map[string]string
+		r     *handler.Result
+		want  map[string]string
+	}{
+		{"no task attributes", nil, res,
+			map[string]string{"taskId": "task-1", "status": "FAILED", "entity": "Messages", "operation": "CREATE"}},
+		{"copied unchanged, worker's names win",
+			map[string]string{"correlationId": "c-9", "replyTo": "projects/p/topics/r", "taskId": "task-1", "status": "PENDING", "entity": "x", "operation": "y", "": "empty key"},
+			res,
+			map[string]string{"correlationId": "c-9", "replyTo": "projects/p/topics/r", "": "empty key",
+				"taskId": "task-1", "status": "FAILED", "entity": "Messages", "operation": "CREATE"}},
+		{"ACTION without entity drops a caller's entity",
+			map[string]string{"entity": "from-caller"},
+			&handler.Result{TaskID: "t", Operation: "ACTION", Status: handler.StatusSucceeded},
+			map[string]string{"taskId": "t", "status": "SUCCEEDED", "operation": "ACTION"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m := &handler.Message{ID: "m", Attributes: tt.attrs}
+			before := maps(tt.attrs)
+			got := handler.ResultAttributes(m, tt.r)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("ResultAttributes (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(before, maps(m.Attributes)); diff != "" {
+				t.Errorf("task attributes were modified:\n%s", diff)
+			}
+		})
+	}
+}
+
+func maps(m map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
