@@ -18,6 +18,9 @@ import (
 	"go.uber.org/zap"
 )
 
+// version is set at build time (-ldflags "-X main.version=...").
+var version = "dev"
+
 func main() {
 	err := run(context.Background(), os.Args, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	if err == nil {
@@ -51,6 +54,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return configErr("--log-level: %v", err)
 	}
 	defer func() { _ = syncLogger(log) }()
+	log.Info("starting", zap.String("version", version), zap.Bool("local", local), zap.Int("nodes", cfg.Nodes))
 	if local {
 		return runLocal(ctx, cfg, stdin, stdout, log)
 	}

@@ -42,7 +42,7 @@ func twilioStack(cfg *Config) (http.RoundTripper, *limiter.Transport, error) {
 
 // newTaskHandler wires executor and middleware into the handler chain.
 func newTaskHandler(cfg *Config, token secret.String, stack http.RoundTripper, log *zap.Logger) handler.Func {
-	factory := twiliohttp.NewFactory(cfg.AccountSID, token, stack, min(requestTimeout, cfg.TaskTimeout))
+	factory := twiliohttp.NewFactory(cfg.AccountSID, token, stack, min(requestTimeout, cfg.TaskTimeout), "twilio-worker/"+version)
 	exec := &entities.Executor{
 		Catalogue:  entities.NewCatalogue(),
 		AccountSID: cfg.AccountSID,

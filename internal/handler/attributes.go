@@ -1,5 +1,11 @@
 package handler
 
+import "slices"
+
+// maxCopiedAttributes leaves room for the worker's four attributes under
+// Pub/Sub's limit of 100 per message.
+const maxCopiedAttributes = 100 - 4
+
 // ResultAttributes returns the attributes for r's result message: every
 // attribute of the task message copied unchanged (correlation ids, reply
 // routing), then taskId, status, entity and operation set from r, so that
@@ -7,16 +13,22 @@ package handler
 // attributes of the same name. entity is left out when r.Entity is "" (an
 // ACTION without one), since an attribute with no value filters nothing.
 //
-// Pub/Sub allows at most 100 attributes per message; a task that already
-// carries 97 or more attributes not named above yields a result the
-// publisher will reject.
+// Pub/Sub allows at most 100 attributes per message. A task may carry 100
+// of its own, so only the first 96 (in key order) are copied: otherwise the
+// result could never be published and the task would be redelivered
+// forever instead of answered.
 func ResultAttributes(task *Message, r *Result) map[string]string {
-	out := make(map[string]string, len(task.Attributes)+4)
-	for k, v := range task.Attributes {
-		out[k] = v
+	own := []string{AttrTaskID, AttrStatus, AttrEntity, AttrOperation}
+	keys := make([]string, 0, len(task.Attributes))
+	for k := range task.Attributes {
+		if !slices.Contains(own, k) {
+			keys = append(keys, k)
+		}
 	}
-	for _, k := range []string{AttrTaskID, AttrStatus, AttrEntity, AttrOperation} {
-		delete(out, k)
+	slices.Sort(keys)
+	out := make(map[string]string, min(len(keys), maxCopiedAttributes)+len(own))
+	for _, k := range keys[:min(len(keys), maxCopiedAttributes)] {
+		out[k] = task.Attributes[k]
 	}
 	if r == nil {
 		return out

@@ -1,6 +1,7 @@
 package handler_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -51,4 +52,22 @@ func maps(m map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+func TestResultAttributesStayUnderPubSubLimit(t *testing.T) {
+	attrs := map[string]string{}
+	for i := 0; i < 100; i++ {
+		attrs[fmt.Sprintf("k%03d", i)] = "v"
+	}
+	r := &handler.Result{TaskID: "t", Status: handler.StatusSucceeded, Entity: "Messages", Operation: "GET"}
+	got := handler.ResultAttributes(&handler.Message{ID: "m", Attributes: attrs}, r)
+	if len(got) != 100 {
+		t.Fatalf("got %d attributes, want 100 (Pub/Sub's limit)", len(got))
+	}
+	if got["taskId"] != "t" || got["k000"] != "v" || got["k095"] != "v" {
+		t.Errorf("the worker's attributes and the first 96 task attributes must be kept: %v", got)
+	}
+	if _, ok := got["k096"]; ok {
+		t.Error("attribute k096 should have been dropped")
+	}
 }
