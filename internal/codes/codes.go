@@ -55,3 +55,17 @@ func As(err error) (*Error, bool) {
 	ok := errors.As(err, &e)
 	return e, ok
 }
+
+// Context wraps an error with what a person needs to know about the task's
+// state when it failed (for example which rows of a bulk update were
+// already changed). The handler classifies Err as usual and puts Msg in
+// front of the message.
+type Context struct {
+	Msg string
+	Err error
+}
+
+func (c *Context) Error() string { return c.Msg + ": " + c.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (c *Context) Unwrap() error { return c.Err }

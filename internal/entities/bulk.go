@@ -39,7 +39,7 @@ func (x *Executor) bulk(ctx context.Context, e *Entity, t *handler.Task, apply f
 	for i, id := range ids {
 		g.Go(func() error {
 			if err := apply(gctx, id); err != nil && !isNotFound(err) {
-				return fmt.Errorf("%s %s: %w", t.Operation, id, err)
+				return &codes.Context{Msg: fmt.Sprintf("on %s %s", e.Key, id), Err: err}
 			}
 			mu.Lock()
 			done[i] = true
@@ -55,8 +55,9 @@ func (x *Executor) bulk(ctx context.Context, e *Entity, t *handler.Task, apply f
 		}
 	}
 	if werr != nil {
-		return handler.Output{}, fmt.Errorf("%d of %d matching rows were changed before the failure (%s): %w",
-			len(keys), len(ids), keyList(keys, e.Key), werr)
+		return handler.Output{}, &codes.Context{Err: werr, Msg: fmt.Sprintf(
+			"%s by filterClause stopped: %d of %d matching rows were done before the failure (%s %s)",
+			t.Operation, len(keys), len(ids), e.Key, keyList(keys, e.Key))}
 	}
 	return handler.Output{Payload: keys}, nil
 }

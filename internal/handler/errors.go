@@ -53,6 +53,11 @@ import (
 
 // errorInfo classifies err; op is the task's operation ("" when unknown).
 func errorInfo(err error, op string) *ErrorInfo {
+	if c, ok := errors.AsType[*codes.Context](err); ok {
+		info := errorInfo(c.Err, op)
+		info.Message = c.Msg + ": " + info.Message
+		return info
+	}
 	if ce, ok := codes.As(err); ok {
 		msg := ce.Message
 		if msg == "" { // the contract promises a message for a person

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/twilio/twilio-go/client"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
 	"github.com/connectorworks/twilio-worker/internal/handler"
@@ -204,5 +205,21 @@ func TestClassifyEmptyCodesMessage(t *testing.T) {
 	r, err := h(context.Background(), msg(getTask))
 	if err != nil || r.Error == nil || r.Error.Code != codes.Unimplemented || !strings.Contains(r.Error.Message, "does not support") {
 		t.Errorf("result = %+v, %v; want UNIMPLEMENTED with a non-empty message", r, err)
+	}
+}
+
+// TestClassifyKeepsContext: a codes.Context (e.g. which rows a bulk update
+// already changed) stays in front of the classified message.
+func TestClassifyKeepsContext(t *testing.T) {
+	t.Parallel()
+	inner := &client.TwilioRestError{Status: 429, Code: 20429, Message: "Too Many Requests"}
+	h := fullChain(&fakeOps{do: fails(&codes.Context{Msg: "2 of 5 rows were done (SM1, SM2)", Err: fmt.Errorf("wrapped: %w", inner)})})
+	r, err := h(context.Background(), msg(getTask))
+	if err != nil || r.Error == nil {
+		t.Fatalf("got %+v, %v", r, err)
+	}
+	if r.Error.Code != codes.ResourceExhausted || r.Error.TwilioCode != 20429 || !r.Error.Retryable ||
+		!strings.HasPrefix(r.Error.Message, "2 of 5 rows were done (SM1, SM2): Twilio error 20429") {
+		t.Errorf("error = %+v", r.Error)
 	}
 }
