@@ -87,11 +87,17 @@ func publishTasks(ctx context.Context, ps *pubsub.Client, tasks [][]byte) (map[s
 	return order, nil
 }
 
+// localStreams is the number of pull streams on the in-process Pub/Sub:
+// pstest delivers about 100 messages/s per stream, so one stream would cap
+// worker local near 100 tasks/s.
+const localStreams = 16
+
 // collectResults receives results until the printer has them all.
 func collectResults(ctx context.Context, ps *pubsub.Client, out *resultPrinter) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	sub := ps.Subscriber(localResultSub)
+	sub.ReceiveSettings.NumGoroutines = localStreams
 	return sub.Receive(ctx, func(_ context.Context, m *pubsub.Message) {
 		m.Ack()
 		if out.add(m.Attributes["taskId"], m.Data) {

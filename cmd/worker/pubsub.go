@@ -91,6 +91,10 @@ func receiveSettings(cfg *Config) pubsub.ReceiveSettings {
 	// One StreamingPull stream delivers about 2 000 messages/s (measured,
 	// implementation-notes.md §7); add streams as the budget grows.
 	s.NumGoroutines = min(1+rps/1000, 4)
+	if cfg.Local {
+		// pstest hands out about 100 messages/s per stream.
+		s.NumGoroutines = localStreams
+	}
 	// No ShutdownOptions timeout: with one, pubsub/v2 returns from Receive
 	// while the final acks are still being sent asynchronously, and closing
 	// the client then loses them (tasks answered twice). serve bounds the

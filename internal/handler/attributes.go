@@ -33,9 +33,14 @@ func ResultAttributes(task *Message, r *Result) map[string]string {
 	if r == nil {
 		return out
 	}
-	out[AttrTaskID], out[AttrStatus], out[AttrOperation] = r.TaskID, r.Status, r.Operation
+	out[AttrTaskID], out[AttrStatus] = r.TaskID, r.Status
+	// An attribute with no value filters nothing (an ACTION without an
+	// entity, a task too malformed to name its operation).
 	if r.Entity != "" {
 		out[AttrEntity] = r.Entity
+	}
+	if r.Operation != "" {
+		out[AttrOperation] = r.Operation
 	}
 	return out
 }
