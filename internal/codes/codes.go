@@ -69,3 +69,9 @@ func (c *Context) Error() string { return c.Msg + ": " + c.Err.Error() }
 
 // Unwrap returns the underlying error.
 func (c *Context) Unwrap() error { return c.Err }
+
+// ErrNotSent marks failures that happened before a request left the
+// worker (for example the deadline passed while it waited for its turn
+// under the rate budget): whatever the operation, Twilio did nothing, so a
+// retry is safe.
+var ErrNotSent = errors.New("the request was not sent to Twilio")

@@ -38,7 +38,9 @@ func (x *Executor) bulk(ctx context.Context, e *Entity, t *handler.Task, apply f
 	var mu sync.Mutex
 	for i, id := range ids {
 		g.Go(func() error {
-			if err := apply(gctx, id); err != nil && !isNotFound(err) {
+			// A row deleted since the listing (or by an earlier delivery of
+			// this task) counts as deleted, but not as updated.
+			if err := apply(gctx, id); err != nil && !(t.Operation == string(Delete) && isNotFound(err)) {
 				return &codes.Context{Msg: fmt.Sprintf("on %s %s", e.Key, id), Err: err}
 			}
 			mu.Lock()
@@ -73,6 +75,9 @@ func (x *Executor) matchingKeys(ctx context.Context, e *Entity, clause string) (
 	case q.empty:
 	case q.key != "":
 		rows, err = x.byKey(ctx, e, q)
+	case !e.Supports(List):
+		return nil, codes.Errorf(codes.InvalidArgument, "%s has no list endpoint in Twilio, so its filterClause must "+
+			"name the row: %s = '…' (or give entityId)", e.Name, e.Key)
 	default:
 		limit := x.maxBulk()
 		rows, _, err = x.scan(ctx, e, q, position{Size: twilioMaxPage}, limit+1)
@@ -100,8 +105,7 @@ func (x *Executor) maxBulk() int {
 	return DefaultMaxBulkRows
 }
 
-// isNotFound: a row deleted between the listing and the write (or by an
-// earlier delivery of the same task) counts as done.
+// isNotFound reports Twilio's 404.
 func isNotFound(err error) bool {
 	var tre *client.TwilioRestError
 	return errors.As(err, &tre) && tre.Status == http.StatusNotFound

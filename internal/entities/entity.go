@@ -34,8 +34,10 @@ type Column struct {
 // ListFilter is a Twilio list query parameter that filters on a column.
 // Range filters also have the inclusive day bounds Param+"<" and Param+">".
 type ListFilter struct {
-	Param string
-	Range bool
+	Param   string
+	Range   bool
+	Enum    []string // the values Twilio accepts, when it restricts them
+	Pattern string   // the pattern Twilio requires (Sids), when it has one
 }
 
 // Input is a writable parameter of a create or update, as it appears in
@@ -69,7 +71,7 @@ type Entity struct {
 	// entityId is {} (Messages, product.md example 7).
 	UpdateAnswersEmpty bool
 	// Retired, when set, explains that Twilio switched the endpoints off
-	// and what to use instead; a Twilio 404 is then FAILED_PRECONDITION.
+	// and what to use instead; it is added to the message of a Twilio 404.
 	Retired string
 	ops     map[Op]bool
 	byName  map[string]*Column

@@ -81,15 +81,17 @@ func joinOps(ops []Op) string {
 	return strings.Join(s, ", ")
 }
 
-// retiredError turns Twilio's 404 on a retired endpoint into a clear
-// FAILED_PRECONDITION that names the successor.
+// retiredError explains Twilio's 404 on an entity whose endpoints Twilio
+// retired. A 404 cannot tell "no such row" from "endpoint switched off", so
+// the code stays NOT_FOUND (the row's absence, which simulators and older
+// accounts report) and the message names both readings and the successor.
 func retiredError(e *Entity, err error) error {
 	var tre *client.TwilioRestError
 	if err == nil || e.Retired == "" || !errors.As(err, &tre) || tre.Status != 404 {
 		return err
 	}
-	return &codes.Error{Code: codes.FailedPrecondition, Err: err,
-		Message: fmt.Sprintf("%s: Twilio answered %d (code %d: %s). %s",
-			e.Name, tre.Status, tre.Code, tre.Message, e.Retired),
+	return &codes.Error{Code: codes.NotFound, Err: err,
+		Message: fmt.Sprintf("%s: Twilio answered %d (code %d: %s). Either the row does not exist, or this is "+
+			"the live Twilio API, where the endpoint is gone: %s", e.Name, tre.Status, tre.Code, tre.Message, e.Retired),
 		TwilioCode: tre.Code, HTTPStatus: tre.Status, MoreInfo: tre.MoreInfo}
 }

@@ -248,7 +248,7 @@ func TestBulkUpdateRefusesBeyondTheCap(t *testing.T) {
 	}
 }
 
-func TestRetiredFeedbackIsFailedPrecondition(t *testing.T) {
+func TestRetiredFeedbackNamesTheSuccessor(t *testing.T) {
 	e := newEnv(t, map[string]any{"calls": []any{map[string]any{"sid": "CAdefbf2b4caa7df11dc48106385e32345"}}})
 	out := e.ok(t, `{"entity":"Feedback","operation":"CREATE","connectorInputPayload":{"Sid":"CAdefbf2b4caa7df11dc48106385e32345","QualityScore":4,"Issue":["dropped-call"]}}`)
 	if fmt.Sprint(out.Payload) != "map[Sid:CAdefbf2b4caa7df11dc48106385e32345]" {
@@ -259,7 +259,56 @@ func TestRetiredFeedbackIsFailedPrecondition(t *testing.T) {
 		t.Errorf("feedback row %v", row)
 	}
 	_, err := e.do(t, `{"entity":"Feedback","operation":"GET","entityId":"CA0000000000000000000000000000beef"}`)
-	if ce, ok := codes.As(err); !ok || ce.Code != codes.FailedPrecondition || !strings.Contains(ce.Message, "Call Annotation") {
-		t.Errorf("got %v, want FAILED_PRECONDITION naming the successor", err)
+	if ce, ok := codes.As(err); !ok || ce.Code != codes.NotFound || !strings.Contains(ce.Message, "Call Annotation") {
+		t.Errorf("got %v, want NOT_FOUND naming the successor", err)
+	}
+	_, err = e.do(t, `{"entity":"FeedbackSummary","operation":"DELETE","filterClause":"Status = 'queued'"}`)
+	if ce, ok := codes.As(err); !ok || ce.Code != codes.InvalidArgument || !strings.Contains(ce.Message, "no list endpoint") {
+		t.Errorf("bulk delete on an entity without a list: got %v, want INVALID_ARGUMENT", err)
+	}
+}
+
+// TestPagingSurvivesNewRows: rows created between two pages (they arrive
+// at the top, newest first) neither repeat nor push rows out of the walk.
+func TestPagingSurvivesNewRows(t *testing.T) {
+	msgs, fx := messageFixtures(12)
+	e := newEnv(t, fx)
+	want := expected(msgs, func(msg) bool { return true })
+	for _, clause := range []string{"", "Body LIKE 'message%'"} {
+		var got []string
+		token := ""
+		for page := 0; page < 10; page++ {
+			out := e.ok(t, fmt.Sprintf(`{"entity":"Messages","operation":"LIST","listEntitiesPageSize":5,"filterClause":%q,"listEntitiesPageToken":%q}`, clause, token))
+			got = append(got, sids(t, out.Payload)...)
+			if token = out.NextPageToken; token == "" {
+				break
+			}
+			e.ok(t, `{"entity":"Messages","operation":"CREATE","connectorInputPayload":{"To":"+15558675310","Sender":"+15005550006","Body":"new"}}`)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: walked %v\nwant %v", clause, got, want)
+		}
+	}
+}
+
+// TestPushdownNeverSendsWhatTwilioRefuses: a filter value outside the
+// parameter's enum or pattern is evaluated on the rows instead of being
+// sent (the spec checker would flag it), so the answer is just "no rows".
+func TestPushdownNeverSendsWhatTwilioRefuses(t *testing.T) {
+	e := newEnv(t, map[string]any{"calls": []any{
+		map[string]any{"sid": "CA00000000000000000000000000000001", "status": "completed", "to": "+15550001111"},
+		map[string]any{"sid": "CA00000000000000000000000000000002", "status": "busy", "to": "+15550001111"},
+	}})
+	cases := map[string]int{
+		"Status = 'Completed'":                          0,
+		"Status = 'completed'":                          1,
+		"ParentCallSid = 'not-a-sid'":                   0,
+		"StartTime >= '2024-01-01' AND Status = 'busy'": 0,
+	}
+	for clause, n := range cases {
+		out := e.ok(t, fmt.Sprintf(`{"entity":"Calls","operation":"LIST","filterClause":%q}`, clause))
+		if got := len(sids(t, out.Payload)); got != n {
+			t.Errorf("%s: %d rows, want %d", clause, got, n)
+		}
 	}
 }

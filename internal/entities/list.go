@@ -3,6 +3,7 @@ package entities
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -91,25 +92,47 @@ func (x *Executor) scan(ctx context.Context, e *Entity, q *query, pos position, 
 		if err != nil {
 			return nil, nil, err
 		}
-		for i := pos.Offset; i < len(page); i++ {
+		for i := resumeAt(e, page, pos); i < len(page); i++ {
 			if !q.match(page[i]) {
 				continue
 			}
 			if len(out) == want {
 				p := pos
-				p.Offset = i
+				p.Offset, p.After = i, lastKey(e, out)
 				return out, &p, nil
 			}
 			out = append(out, page[i])
 		}
-		if next == nil {
+		// A cursor that does not move would loop until the deadline.
+		if next == nil || (next.Page == pos.Page && next.Token == pos.Token) {
 			return out, nil, nil
 		}
 		if len(out) == want {
+			next.After = lastKey(e, out)
 			return out, next, nil
 		}
 		pos = *next
 	}
+}
+
+func lastKey(e *Entity, rows []any) string {
+	if len(rows) == 0 {
+		return ""
+	}
+	return fmt.Sprint(rows[len(rows)-1].(map[string]any)[e.Key])
+}
+
+// resumeAt is where to start in a fetched page: right after the anchor row
+// when the page still holds it, else at the stored offset.
+func resumeAt(e *Entity, page []map[string]any, pos position) int {
+	if pos.After != "" {
+		for i, row := range page {
+			if fmt.Sprint(row[e.Key]) == pos.After {
+				return i + 1
+			}
+		}
+	}
+	return pos.Offset
 }
 
 // fetchPage reads one Twilio page. The next cursor is taken from

@@ -154,7 +154,8 @@ func listFilters(s *Spec) map[string]*ListFilter {
 		if strings.HasSuffix(q.Name, "<") || strings.HasSuffix(q.Name, ">") {
 			continue
 		}
-		out[snake(q.Name)] = &ListFilter{Param: q.Name, Range: names[q.Name+"<"] && names[q.Name+">"]}
+		out[snake(q.Name)] = &ListFilter{Param: q.Name, Range: names[q.Name+"<"] && names[q.Name+">"],
+			Enum: q.Enum, Pattern: q.Pattern}
 	}
 	return out
 }

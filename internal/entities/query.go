@@ -2,6 +2,7 @@ package entities
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -82,11 +83,22 @@ func (q *query) pushCompare(e *Entity, column, op string, v filter.Value) bool {
 		q.pushDay(col.Filter.Param, op, v)
 		return false // day bounds are wider than the predicate on purpose
 	}
-	if op != "=" {
+	text := literalText(v)
+	if op != "=" || !col.Filter.accepts(text) {
+		return false // Twilio would refuse the value; the rows decide
+	}
+	q.setEq(col.Filter.Param, text)
+	return true
+}
+
+// accepts reports whether Twilio's list parameter takes the value: a value
+// outside its enum or pattern is never sent, so a pushdown cannot turn a
+// filter that matches nothing into a Twilio error.
+func (f *ListFilter) accepts(v string) bool {
+	if len(f.Enum) > 0 && !slices.Contains(f.Enum, v) {
 		return false
 	}
-	q.setEq(col.Filter.Param, literalText(v))
-	return true
+	return f.Pattern == "" || matchPattern(f.Pattern, v)
 }
 
 func (q *query) setKey(id string) {
@@ -105,15 +117,18 @@ func (q *query) setEq(param, value string) {
 
 // pushDay turns a comparison on a date-filterable column into Twilio's
 // inclusive whole-day (UTC) bounds: a lower bound pushes Param> = its day,
-// an upper bound Param< = the day after, safe whichever way Twilio reads
-// the boundary (connector-model.md §3.4).
+// an upper bound Param< = two days on, safe whichever way Twilio reads the
+// boundary (connector-model.md §3.4). Days are sent as midnight UTC in
+// RFC 3339, the format the specification declares (format: date-time) and
+// twilio-go itself sends; Twilio filters by the day.
 func (q *query) pushDay(param, op string, v filter.Value) {
 	t, ok := literalTime(v)
 	if !ok {
 		return
 	}
-	day := t.UTC().Format(time.DateOnly)
-	next := t.UTC().AddDate(0, 0, 2).Format(time.DateOnly) // covers date-only literals ending at d+1
+	midnight := time.Date(t.UTC().Year(), t.UTC().Month(), t.UTC().Day(), 0, 0, 0, 0, time.UTC)
+	day := midnight.Format(time.RFC3339)
+	next := midnight.AddDate(0, 0, 2).Format(time.RFC3339) // covers date-only literals ending at d+1
 	switch op {
 	case "=":
 		q.setEq(param, day)

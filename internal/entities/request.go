@@ -56,8 +56,10 @@ func decodeBody(resp *http.Response, method, path string) (map[string]any, error
 		if err == io.EOF {
 			return nil, nil
 		}
-		return nil, &codes.Error{Code: codes.Unavailable, Retryable: true, Err: err, HTTPStatus: resp.StatusCode,
-			Message: fmt.Sprintf("%s %s: Twilio answered %d with a body that is not JSON", method, path, resp.StatusCode)}
+		// The request succeeded; only a read is safe to repeat.
+		return nil, &codes.Error{Code: codes.Unavailable, Retryable: method == http.MethodGet, Err: err,
+			HTTPStatus: resp.StatusCode, Message: fmt.Sprintf("%s %s: Twilio answered %d with a body that is not JSON",
+				method, path, resp.StatusCode)}
 	}
 	return body, nil
 }

@@ -16,11 +16,16 @@ import (
 // the Twilio page size the cursor belongs to) plus the offset of the next
 // row within that Twilio page, so client-side filtering never skips or
 // repeats a row across pages.
+//
+// After is the key of the last row returned: when rows were added or
+// removed since (Twilio's first page has no PageToken to anchor it), the
+// scan resumes right after that row instead of at a shifted offset.
 type position struct {
 	Page   int    `json:"p,omitempty"`
 	Token  string `json:"t,omitempty"`
 	Size   int    `json:"s"`
 	Offset int    `json:"o,omitempty"`
+	After  string `json:"a,omitempty"`
 }
 
 // tokenWire is the opaque listEntitiesNextPageToken: base64url JSON with a

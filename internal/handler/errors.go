@@ -164,6 +164,15 @@ func undecodableStatus(err error) (int, bool) {
 // transportInfo classifies failures where Twilio did not answer.
 func transportInfo(err error, op string) *ErrorInfo {
 	text := redactURL(err)
+	if errors.Is(err, codes.ErrNotSent) {
+		code := codes.Unavailable
+		if errors.Is(err, context.DeadlineExceeded) {
+			code = codes.DeadlineExceeded
+		}
+		return &ErrorInfo{Code: code, Retryable: true,
+			Message: "the task ran out of time waiting for its turn under the rate budget (" + text +
+				"); nothing was sent to Twilio, so it is safe to retry; raise --nodes or --task-timeout if this recurs"}
+	}
 	if notSent(err) {
 		return &ErrorInfo{Code: codes.Unavailable, Retryable: true,
 			Message: "could not connect to Twilio (" + text + "); nothing was sent, retry later"}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/connectorworks/twilio-worker/internal/codes"
 	"net/http"
 	"time"
 )
@@ -97,7 +98,7 @@ func (t *Transport) acquire(ctx context.Context) error {
 	case t.slots <- struct{}{}:
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("limiter: waiting for an in-flight slot: %w", ctx.Err())
+		return fmt.Errorf("limiter: waiting for an in-flight slot: %w (%w)", ctx.Err(), codes.ErrNotSent)
 	}
 }
 
@@ -116,14 +117,14 @@ func (t *Transport) finish() {
 // waitTurn waits for a token, then for room in the one-second window.
 func (t *Transport) waitTurn(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("limiter: %w", err)
+		return fmt.Errorf("limiter: %w (%w)", err, codes.ErrNotSent)
 	}
 	if err := t.waitToken(ctx); err != nil {
 		return err
 	}
 	// The token is spent by now: its instant has passed.
 	if err := t.window.wait(ctx, t.now); err != nil {
-		return fmt.Errorf("limiter: waiting for the one-second window: %w", err)
+		return fmt.Errorf("limiter: waiting for the one-second window: %w (%w)", err, codes.ErrNotSent)
 	}
 	return nil
 }
@@ -143,12 +144,12 @@ func (t *Transport) waitToken(ctx context.Context) error {
 	}
 	if dl, ok := ctx.Deadline(); ok && dl.Before(now.Add(delay)) {
 		t.pace.cancel(r, now)
-		return fmt.Errorf("limiter: next token in %v, after the deadline: %w",
-			delay, context.DeadlineExceeded)
+		return fmt.Errorf("limiter: next token in %v, after the deadline: %w (%w)",
+			delay, context.DeadlineExceeded, codes.ErrNotSent)
 	}
 	if err := sleep(ctx, delay); err != nil {
 		t.pace.cancel(r, t.now())
-		return fmt.Errorf("limiter: waiting for a token: %w", err)
+		return fmt.Errorf("limiter: waiting for a token: %w (%w)", err, codes.ErrNotSent)
 	}
 	return nil
 }
