@@ -64,6 +64,13 @@ func TestAdapterAnswersAndAcks(t *testing.T) {
 			},
 			wantCalls: 1, wantCode: taskcodes.NotFound,
 			wantAttrs: map[string]string{"taskId": "task-gone", "replyTo": "r", "status": "FAILED", "entity": "Messages", "operation": "GET"}},
+		{name: "a result over Pub/Sub's 10 MB is answered with a small FAILED one",
+			data: `{"entity":"Messages","operation":"LIST"}`, attrs: map[string]string{"taskId": "task-huge"},
+			do: func() (handler.Output, error) {
+				return handler.Output{Payload: []any{strings.Repeat("x", 11<<20)}}, nil
+			},
+			wantCalls: 1, wantCode: taskcodes.InvalidArgument,
+			wantAttrs: map[string]string{"taskId": "task-huge", "status": "FAILED", "entity": "Messages", "operation": "LIST"}},
 		{name: "malformed task is answered, not redelivered forever",
 			data: "not json", attrs: map[string]string{"taskId": "task-bad"},
 			wantCalls: 0, wantCode: taskcodes.InvalidArgument,

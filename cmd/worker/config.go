@@ -90,22 +90,43 @@ func parseConfig(args []string, getenv func(string) string, local bool, stderr i
 		fs.BoolVar(&c.Live, "live", false, "call the real Twilio (api.twilio.com) instead of the in-process simulator")
 		fs.BoolVar(&c.Unordered, "unordered", false, "print results as they arrive instead of in input order")
 	}
-	if err := fs.Parse(args); err != nil {
+	positional, err := parseInterleaved(fs, args)
+	if err != nil {
 		return nil, configErr("%v", err)
 	}
 	if local {
-		if fs.NArg() > 1 {
-			return nil, configErr("worker local takes at most one FILE argument (or - for standard input), got %q", fs.Args())
+		if len(positional) > 1 {
+			return nil, configErr("worker local takes at most one FILE argument (or - for standard input), got %q", positional)
 		}
-		c.LocalFile = fs.Arg(0)
-	} else if fs.NArg() > 0 {
-		return nil, configErr("unexpected argument %q; flags go before arguments, and the only subcommand is local", fs.Arg(0))
+		if len(positional) == 1 {
+			c.LocalFile = positional[0]
+		}
+	} else if len(positional) > 0 {
+		return nil, configErr("unexpected argument %q; the only subcommand is local", positional[0])
 	}
-	c.AuthToken = secret.New(getenv("TWILIO_AUTH_TOKEN"))
+	// A token pasted with a trailing newline is still the token.
+	c.AuthToken = secret.New(strings.TrimSpace(getenv("TWILIO_AUTH_TOKEN")))
 	if err := c.parseNumbers(*nodes, *timeout, *inflight, *grace); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// parseInterleaved parses flags wherever they appear among the positional
+// arguments (`worker local tasks.jsonl --fixtures f.json`), which the flag
+// package alone stops at.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 func envOr(getenv func(string) string, key, def string) string {
@@ -135,6 +156,7 @@ func (c *Config) parseNumbers(nodes, timeout, inflight, grace string) error {
 var (
 	accountSIDPattern = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
 	connectionPattern = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,47}[a-z0-9])?$`)
+	alphanumeric      = regexp.MustCompile(`^[A-Za-z0-9]+$`)
 	resourcePattern   = regexp.MustCompile(`^projects/[^/]+/(subscriptions|topics|secrets)/[^/]+(/versions/[^/]+)?$`)
 )
 
@@ -155,6 +177,9 @@ func (c *Config) Validate() error {
 		if err := c.validateCredentials(); err != nil {
 			return err
 		}
+	}
+	if c.Local && c.Fixtures != "" && (c.Live || c.TwilioBaseURL != twiliohttp.DefaultBaseURL) {
+		return configErr("--fixtures preloads the in-process simulator; it cannot be combined with --live or --twilio-base-url")
 	}
 	if _, err := twiliohttp.ParseBaseURL(c.TwilioBaseURL); err != nil {
 		return configErr("--twilio-base-url / TWILIO_BASE_URL: %v", err)
@@ -205,6 +230,11 @@ func (c *Config) validateCredentials() error {
 	if c.AuthToken.IsZero() && c.AuthTokenSecret == "" {
 		return configErr("the Twilio auth token is missing: set --auth-token-secret / TWILIO_AUTH_TOKEN_SECRET " +
 			"(a Secret Manager version) or TWILIO_AUTH_TOKEN")
+	}
+	if !c.AuthToken.IsZero() && !alphanumeric.MatchString(c.AuthToken.Reveal()) {
+		// twilio-go refuses such a password on every request (error 21224);
+		// say so once, at start, without showing the value.
+		return configErr("TWILIO_AUTH_TOKEN must be letters and digits only, as Twilio auth tokens are (the value is not shown)")
 	}
 	if c.AuthTokenSecret != "" && !strings.HasPrefix(c.AuthTokenSecret, "projects/") {
 		return configErr("--auth-token-secret / TWILIO_AUTH_TOKEN_SECRET must be projects/P/secrets/S/versions/V, got %q", c.AuthTokenSecret)

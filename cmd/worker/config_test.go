@@ -98,3 +98,23 @@ func TestLocalNeedsNoCloudSettings(t *testing.T) {
 		t.Errorf("--live without credentials: got %v", err)
 	}
 }
+
+func TestConfigTokenAndLocalFlags(t *testing.T) {
+	c, err := parseConfig(nil, env(with(map[string]string{"TWILIO_AUTH_TOKEN": "abc123\n"})), false, io.Discard)
+	if err != nil || c.Validate() != nil || c.AuthToken.Reveal() != "abc123" {
+		t.Errorf("a trailing newline should be trimmed: %v", err)
+	}
+	c, _ = parseConfig(nil, env(with(map[string]string{"TWILIO_AUTH_TOKEN": "abc-123-s3cr3t"})), false, io.Discard)
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "TWILIO_AUTH_TOKEN") || strings.Contains(err.Error(), "s3cr3t") {
+		t.Errorf("bad token: got %v, want an error naming TWILIO_AUTH_TOKEN without the value", err)
+	}
+	c, err = parseConfig([]string{"tasks.jsonl", "--fixtures", "f.json", "--unordered"}, env(nil), true, io.Discard)
+	if err != nil || c.LocalFile != "tasks.jsonl" || c.Fixtures != "f.json" || !c.Unordered {
+		t.Errorf("flags after the file: %+v, %v", c, err)
+	}
+	c, _ = parseConfig([]string{"--fixtures", "f.json", "--twilio-base-url", "http://127.0.0.1:1"},
+		env(map[string]string{"TWILIO_ACCOUNT_SID": goodEnv["TWILIO_ACCOUNT_SID"], "TWILIO_AUTH_TOKEN": "t"}), true, io.Discard)
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "--fixtures") {
+		t.Errorf("--fixtures with --twilio-base-url: got %v", err)
+	}
+}

@@ -3,10 +3,17 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"cloud.google.com/go/pubsub/v2"
 	"go.uber.org/zap"
+	grpccodes "google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/connectorworks/twilio-worker/internal/codes"
 
 	"github.com/connectorworks/twilio-worker/internal/handler"
 )
@@ -56,12 +63,38 @@ func (a *adapter) receive(_ context.Context, m *pubsub.Message) {
 		m.Nack()
 		return
 	}
-	if err := a.publish(ctx, hm, res); err != nil {
+	err = a.publish(ctx, hm, res)
+	if unpublishable(err) {
+		// Redelivery would fail the same way forever: answer with a small
+		// FAILED result that says why instead.
+		err = a.publish(ctx, hm, tooLarge(res, err))
+	}
+	if err != nil {
 		a.log.Error("publishing result failed; nacking the task", zap.String("task_id", res.TaskID), zap.Error(err))
 		m.Nack()
 		return
 	}
 	m.Ack()
+}
+
+// unpublishable reports publish errors that no retry can fix: the result
+// itself is too large or malformed for Pub/Sub.
+func unpublishable(err error) bool {
+	return errors.Is(err, pubsub.ErrOversizedMessage) || status.Code(err) == grpccodes.InvalidArgument ||
+		(err != nil && strings.Contains(err.Error(), "exceeds bundle byte limit"))
+}
+
+// tooLarge replaces a result Pub/Sub refused with a FAILED one that fits.
+func tooLarge(res *handler.Result, cause error) *handler.Result {
+	small := *res
+	small.Status, small.Payload, small.NextPageToken = handler.StatusFailed, nil, ""
+	small.Error = &handler.ErrorInfo{Code: codes.InvalidArgument, Message: fmt.Sprintf(
+		"the result could not be published (%v); Pub/Sub messages hold at most 10 MB: for LIST, ask for a "+
+			"smaller listEntitiesPageSize", cause)}
+	if res.Status == handler.StatusFailed && res.Error != nil {
+		small.Error.Message += "; the task had failed with " + string(res.Error.Code)
+	}
+	return &small
 }
 
 func (a *adapter) publish(ctx context.Context, m *handler.Message, res *handler.Result) error {

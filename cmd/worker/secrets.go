@@ -41,7 +41,11 @@ func readAuthToken(ctx context.Context, sm secretAccessor, name string) (secret.
 	}
 	token := strings.TrimSpace(string(data))
 	if token == "" {
-		return secret.String{}, fmt.Errorf("secret %s is empty", name)
+		return secret.String{}, configErr("--auth-token-secret: secret %s is empty", name)
+	}
+	if !alphanumeric.MatchString(token) {
+		return secret.String{}, configErr("--auth-token-secret: secret %s does not hold a Twilio auth token "+
+			"(letters and digits only; the value is not shown)", name)
 	}
 	return secret.New(token), nil
 }

@@ -45,7 +45,7 @@ func (x *Executor) Do(ctx context.Context, t *handler.Task) (handler.Output, err
 	}
 	e, ok := x.Catalogue.Lookup(t.Entity)
 	if !ok {
-		return handler.Output{}, codes.Errorf(codes.NotFound, "unknown entity %q; the entities are: %s",
+		return handler.Output{}, codes.Errorf(codes.NotFound, "unknown entity %.64q; the entities are: %s",
 			t.Entity, strings.Join(x.Catalogue.Names(), ", "))
 	}
 	op := Op(t.Operation)

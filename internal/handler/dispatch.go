@@ -42,7 +42,7 @@ func New(ops Ops, now func() time.Time) Func {
 	return func(ctx context.Context, m *Message) (*Result, error) {
 		r := &Result{TaskID: m.TaskID(), DeliveryAttempt: m.DeliveryAttempt, StartedAt: stamp(now())}
 		t, err := DecodeTask(m.Data)
-		r.Entity, r.Operation = t.Entity, t.Operation
+		r.Entity, r.Operation = clip(t.Entity), clip(t.Operation)
 		if name, ok := canonical(ops, t.Entity); ok {
 			r.Entity = name
 		}
@@ -103,8 +103,8 @@ func fallbackResult(m *Message, started time.Time) *Result {
 	t, _ := DecodeTask(m.Data)
 	return &Result{
 		TaskID:          m.TaskID(),
-		Entity:          t.Entity,
-		Operation:       t.Operation,
+		Entity:          clip(t.Entity),
+		Operation:       clip(t.Operation),
 		Status:          StatusFailed,
 		DeliveryAttempt: m.DeliveryAttempt,
 		StartedAt:       stamp(started),

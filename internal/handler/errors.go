@@ -109,7 +109,7 @@ func twilioInfo(status, code int, msg, moreInfo, op string) *ErrorInfo {
 
 func twilioCodeClass(code int) (codes.Code, bool) {
 	switch code {
-	case 20003:
+	case 20003, 21222, 21224: // 2122x: twilio-go refused the credentials' characters
 		return codes.Unauthenticated, false
 	case 20404:
 		return codes.NotFound, false

@@ -1,0 +1,58 @@
+package twiliohttp_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/connectorworks/twilio-worker/internal/secret"
+	"github.com/connectorworks/twilio-worker/internal/twiliohttp"
+)
+
+func TestParseBaseURL(t *testing.T) {
+	for in, ok := range map[string]bool{
+		"http://127.0.0.1:8089": true, "https://api.twilio.com": true, "https://h/": true,
+		"localhost:8089": false, "ftp://h": false, "http://h/path": false, "http://u:p@h": false, "http://h?x=1": false,
+	} {
+		if _, err := twiliohttp.ParseBaseURL(in); (err == nil) != ok {
+			t.Errorf("ParseBaseURL(%q) error = %v, want ok=%v", in, err, ok)
+		}
+	}
+}
+
+// TestHandlerReachesBaseWithContext: a twilio-go request for api.twilio.com
+// lands on the base URL with its path and query intact and with Basic
+// auth, and the task's context cancels it.
+func TestHandlerReachesBaseWithContext(t *testing.T) {
+	var got *http.Request
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, `{"code":21211,"message":"bad To","more_info":"x","status":400}`)
+	}))
+	defer srv.Close()
+	base, _ := url.Parse(srv.URL)
+	stack := twiliohttp.BufferErrors(twiliohttp.Rewrite(base, http.DefaultTransport))
+	f := twiliohttp.NewFactory("AC00000000000000000000000000000001", secret.New("tok"), stack, 0)
+	_, err := f.Handler(context.Background()).Get("https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json?DateSent%3E=v1.2", nil,
+		map[string]interface{}{}, "")
+	if err == nil || !strings.Contains(err.Error(), "21211") {
+		t.Fatalf("err = %v, want Twilio's 21211", err)
+	}
+	if got.URL.Path != "/2010-04-01/Accounts/AC1/Messages.json" || got.URL.Query().Get("DateSent>") != "v1.2" {
+		t.Errorf("request = %s", got.URL)
+	}
+	if u, p, ok := got.BasicAuth(); !ok || u != "AC00000000000000000000000000000001" || p != "tok" {
+		t.Errorf("basic auth = %q %q %v", u, p, ok)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := f.Handler(ctx).Get("https://api.twilio.com/x", nil, map[string]interface{}{}, ""); err == nil ||
+		!strings.Contains(err.Error(), "context canceled") {
+		t.Errorf("cancelled context: err = %v", err)
+	}
+}
