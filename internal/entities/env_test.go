@@ -42,7 +42,8 @@ type env struct {
 
 func newEnv(t *testing.T, fixtures any) *env {
 	t.Helper()
-	checkerOnce.Do(func() { checker, checkerErr = speccheck.Load(specDir(t)) })
+	dir := specDir(t)
+	checkerOnce.Do(func() { checker, checkerErr = speccheck.Load(dir) })
 	if checkerErr != nil {
 		t.Fatal(checkerErr)
 	}
