@@ -31,7 +31,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // run reports errors once, its own way
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8089", "`HOST:PORT` to listen on (port 0 picks a free one)")
-	fs.StringVar(&c.fixtures, "fixtures", "", "JSON `FILE` of rows to preload, keyed by Twilio list key")
+	fs.StringVar(&c.fixtures, "fixtures", "", "JSON `FILE` of rows to preload, keyed by fixture key (Twilio's list key: messages, calls, ...)")
 	fs.DurationVar(&c.sim.Latency, "latency", 0, "added to every response, e.g. 80ms")
 	fs.StringVar(&c.sim.AccountSID, "account-sid", "", "serve only this account (`AC...`)")
 	fs.StringVar(&c.sim.AuthToken, "auth-token", getenv("TWILIO_AUTH_TOKEN"), "accept only this auth token (default $TWILIO_AUTH_TOKEN; empty accepts any)")

@@ -102,7 +102,7 @@ func parseConfig(args []string, getenv func(string) string, local bool, stderr i
 			c.LocalFile = positional[0]
 		}
 	} else if len(positional) > 0 {
-		return nil, configErr("unexpected argument %q; the only subcommand is local", positional[0])
+		return nil, configErr("unexpected argument %q; the subcommands are local, entities and describe", positional[0])
 	}
 	// A token pasted with a trailing newline is still the token.
 	c.AuthToken = secret.New(strings.TrimSpace(getenv("TWILIO_AUTH_TOKEN")))

@@ -38,6 +38,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	rest := args[1:]
+	// The catalogue commands need no configuration: they must work with an
+	// empty environment, so they run before any is parsed.
+	if len(rest) > 0 && rest[0] == "entities" {
+		return runEntities(rest[1:], stdout, stderr)
+	}
+	if len(rest) > 0 && rest[0] == "describe" {
+		return runDescribe(rest[1:], stdout, stderr)
+	}
 	local := len(rest) > 0 && rest[0] == "local"
 	if local {
 		rest = rest[1:]

@@ -23,25 +23,25 @@ const bulkConcurrency = 4
 // answers the array of affected keys. It lists first and writes after, so
 // the writes cannot change which rows are listed, and it refuses before
 // writing anything when more rows match than MaxBulkRows.
-func (x *Executor) bulk(ctx context.Context, e *Entity, t *handler.Task, apply func(context.Context, string) error) (handler.Output, error) {
+func (x *Executor) bulk(ctx context.Context, e *Entity, t *handler.Task, apply func(context.Context, address) error) (handler.Output, error) {
 	if strings.TrimSpace(t.FilterClause) == "" {
 		return handler.Output{}, codes.Errorf(codes.InvalidArgument,
 			"%s by filterClause needs a non-empty filterClause (an empty clause never means every row); or give entityId", t.Operation)
 	}
-	ids, err := x.matchingKeys(ctx, e, t.FilterClause)
+	rows, err := x.matching(ctx, e, t.FilterClause)
 	if err != nil {
 		return handler.Output{}, err
 	}
-	done := make([]bool, len(ids))
+	done := make([]bool, len(rows))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(bulkConcurrency)
 	var mu sync.Mutex
-	for i, id := range ids {
+	for i, row := range rows {
 		g.Go(func() error {
 			// A row deleted since the listing (or by an earlier delivery of
 			// this task) counts as deleted, but not as updated.
-			if err := apply(gctx, id); err != nil && !(t.Operation == string(Delete) && isNotFound(err)) {
-				return &codes.Context{Msg: fmt.Sprintf("on %s %s", e.Key, id), Err: err}
+			if err := apply(gctx, e.rowAddress(row)); err != nil && !(t.Operation == string(Delete) && isNotFound(err)) {
+				return &codes.Context{Msg: fmt.Sprintf("on %s %v", e.Key, row[e.Key]), Err: err}
 			}
 			mu.Lock()
 			done[i] = true
@@ -49,53 +49,46 @@ func (x *Executor) bulk(ctx context.Context, e *Entity, t *handler.Task, apply f
 			return nil
 		})
 	}
-	keys := make([]any, 0, len(ids))
+	keys := make([]any, 0, len(rows))
 	werr := g.Wait()
-	for i, id := range ids {
+	for i, row := range rows {
 		if done[i] {
-			keys = append(keys, map[string]any{e.Key: id})
+			keys = append(keys, e.keyOf(row))
 		}
 	}
 	if werr != nil {
 		return handler.Output{}, &codes.Context{Err: werr, Msg: fmt.Sprintf(
 			"%s by filterClause stopped: %d of %d matching rows were done before the failure (%s %s)",
-			t.Operation, len(keys), len(ids), e.Key, keyList(keys, e.Key))}
+			t.Operation, len(keys), len(rows), e.Key, keyList(keys, e.Key))}
 	}
 	return handler.Output{Payload: keys}, nil
 }
 
-// matchingKeys lists every row matching the clause, all pages.
-func (x *Executor) matchingKeys(ctx context.Context, e *Entity, clause string) ([]string, error) {
+// matching lists every row matching the clause, all pages, refusing
+// before any write when more than MaxBulkRows match.
+func (x *Executor) matching(ctx context.Context, e *Entity, clause string) ([]map[string]any, error) {
 	q, err := e.query(clause)
 	if err != nil {
 		return nil, err
 	}
-	var rows []any
-	switch {
-	case q.empty:
-	case q.key != "":
-		rows, err = x.byKey(ctx, e, q)
-	case !e.Supports(List):
+	if q.key == "" && !e.Supports(List) {
 		return nil, codes.Errorf(codes.InvalidArgument, "%s has no list endpoint in Twilio, so its filterClause must "+
 			"name the row: %s = '…' (or give entityId)", e.Name, e.Key)
-	default:
-		limit := x.maxBulk()
-		rows, _, err = x.scan(ctx, e, q, position{Size: twilioMaxPage}, limit+1)
-		if err == nil && len(rows) > limit {
-			return nil, codes.Errorf(codes.InvalidArgument, "filterClause matches more than %d %s rows; "+
-				"nothing was changed: narrow the filter or split the task", limit, e.Name)
-		}
 	}
+	limit := x.maxBulk()
+	found, _, err := x.listRows(ctx, e, q, position{Size: twilioMaxPage}, limit+1)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, 0, len(rows))
-	for _, r := range rows {
-		if id, ok := r.(map[string]any)[e.Key].(string); ok {
-			ids = append(ids, id)
-		}
+	if len(found) > limit {
+		return nil, codes.Errorf(codes.InvalidArgument, "filterClause matches more than %d %s rows; "+
+			"nothing was changed: narrow the filter or split the task", limit, e.Name)
 	}
-	return ids, nil
+	rows := make([]map[string]any, len(found))
+	for i, r := range found {
+		rows[i] = r.(map[string]any)
+	}
+	return rows, nil
 }
 
 func (x *Executor) maxBulk() int {

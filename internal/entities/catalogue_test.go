@@ -11,7 +11,7 @@ import (
 	"github.com/connectorworks/twilio-worker/internal/entities/gen/generate"
 )
 
-func specDir(t *testing.T) string {
+func specDir(t testing.TB) string {
 	t.Helper()
 	dir := os.Getenv("TWILIO_OAI_DIR")
 	if dir == "" {

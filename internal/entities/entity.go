@@ -28,7 +28,11 @@ type Column struct {
 	Format string
 	Enum   []string
 	Key    bool
-	Filter *ListFilter // server-side list filter; nil when Twilio cannot filter on it
+	Parent bool // names the parent row in the path (Media's MessageSid)
+	// NumericText: rows carry Twilio's JSON string ("0.0075"), while
+	// filters and sorting treat the column as Type (a number).
+	NumericText bool
+	Filter      *ListFilter // server-side list filter; nil when Twilio cannot filter on it
 }
 
 // ListFilter is a Twilio list query parameter that filters on a column.
@@ -58,8 +62,11 @@ type Entity struct {
 	ListPath     string
 	InstancePath string
 	ListKey      string
-	Key          string // key column name ("Sid")
-	KeyParam     string // path placeholder of the key ("Sid", "CallSid")
+	Paging       string   // list envelope: "uri", "meta", "single" or "" (see Spec)
+	Paged        bool     // the list takes PageSize, Page and PageToken
+	Key          string   // key column name ("Sid"); "" when rows have no key
+	Parents      []string // path placeholders naming parent rows, in path order
+	KeyParam     string   // path placeholder of the key ("Sid", "CallSid")
 	KeyPattern   string
 	Columns      []Column
 	Creates      []Input
@@ -72,9 +79,10 @@ type Entity struct {
 	UpdateAnswersEmpty bool
 	// Retired, when set, explains that Twilio switched the endpoints off
 	// and what to use instead; it is added to the message of a Twilio 404.
-	Retired string
-	ops     map[Op]bool
-	byName  map[string]*Column
+	Retired        string
+	ops            map[Op]bool
+	byName         map[string]*Column
+	parentPatterns map[string]string
 }
 
 // Supports reports whether the entity has the operation.
@@ -108,8 +116,10 @@ func (e *Entity) ColumnNames() []string {
 
 // Catalogue is the set of entities, looked up case-insensitively.
 type Catalogue struct {
-	byName map[string]*Entity
-	names  []string
+	byName      map[string]*Entity
+	names       []string
+	actions     map[string]*Action
+	actionNames []string
 }
 
 // Lookup finds an entity by name or alias, case-insensitively.
@@ -133,5 +143,6 @@ func NewCatalogue() *Catalogue {
 		}
 	}
 	sort.Strings(c.names)
+	buildActions(c)
 	return c
 }

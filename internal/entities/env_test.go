@@ -40,7 +40,14 @@ type env struct {
 	chk *speccheck.Checker
 }
 
-func newEnv(t *testing.T, fixtures any) *env {
+func newEnv(t testing.TB, fixtures any) *env {
+	t.Helper()
+	return newEnvChecked(t, fixtures, true)
+}
+
+// newEnvChecked is newEnv, optionally without the spec checker (whose
+// response validation would dominate a benchmark).
+func newEnvChecked(t testing.TB, fixtures any, check bool) *env {
 	t.Helper()
 	dir := specDir(t)
 	checkerOnce.Do(func() { checker, checkerErr = speccheck.Load(dir) })
@@ -55,7 +62,11 @@ func newEnv(t *testing.T, fixtures any) *env {
 		}
 	}
 	checker.Reset()
-	srv := httptest.NewServer(checker.Middleware(sim))
+	var h http.Handler = sim
+	if check {
+		h = checker.Middleware(sim)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(func() {
 		srv.Close()
 		if v := checker.Violations(); len(v) > 0 {

@@ -30,7 +30,7 @@ type Executor struct {
 
 var _ handler.Ops = (*Executor)(nil)
 
-// Canonical returns the catalogue name of an entity or action.
+// Canonical returns the catalogue name of an entity.
 func (x *Executor) Canonical(name string) (string, bool) {
 	if e, ok := x.Catalogue.Lookup(name); ok {
 		return e.Name, true

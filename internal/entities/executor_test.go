@@ -158,7 +158,11 @@ func TestInputErrors(t *testing.T) {
 		{`{"entity":"Messages","operation":"GET","entityId":"CA00000000000000000000000000000001"}`, "not a valid Messages Sid"},
 		{`{"entity":"Messages","operation":"LIST","filterClause":"Senderr = 'x'"}`, `unknown column "Senderr"`},
 		{`{"entity":"Messages","operation":"LIST","filterClause":"Status = "}`, "at 1:"},
-		{`{"entity":"Messages","operation":"LIST","listEntitiesSortByColumns":["DateSent"]}`, "listEntitiesSortByColumns"},
+		{`{"entity":"Messages","operation":"LIST","listEntitiesSortByColumns":["DateSen"]}`, `unknown column "DateSen"`},
+		{`{"entity":"Messages","operation":"LIST","listEntitiesSortByColumns":["DateSent UP"]}`, "optionally followed by DESC"},
+		{`{"entity":"Media","operation":"LIST"}`, "Media needs its parent MessageSid"},
+		{`{"entity":"Media","operation":"GET","entityId":"ME00000000000000000000000000000001"}`, "MessageSid/Sid"},
+		{`{"entity":"Media","operation":"GET","entityId":"XX1/ME00000000000000000000000000000001"}`, "MessageSid"},
 	}
 	for _, c := range cases {
 		_, err := e.do(t, c.task)
@@ -310,5 +314,75 @@ func TestPushdownNeverSendsWhatTwilioRefuses(t *testing.T) {
 		if got := len(sids(t, out.Payload)); got != n {
 			t.Errorf("%s: %d rows, want %d", clause, got, n)
 		}
+	}
+}
+
+func TestSortedPaging(t *testing.T) {
+	msgs, fx := messageFixtures(30)
+	e := newEnv(t, fx)
+	want := expected(msgs, func(m msg) bool { return m.Status != "failed" })
+	slices.Reverse(want) // expected is newest first; DateSent ascending is oldest first
+	for _, sortBy := range []string{"DateSent", "datesent ASC"} {
+		var got []string
+		token := ""
+		for page := 0; page < 20; page++ {
+			out := e.ok(t, fmt.Sprintf(`{"entity":"Messages","operation":"LIST","listEntitiesPageSize":4,"filterClause":"Status != 'failed'","listEntitiesSortByColumns":[%q],"listEntitiesPageToken":%q}`, sortBy, token))
+			got = append(got, sids(t, out.Payload)...)
+			if token = out.NextPageToken; token == "" {
+				break
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: got %v\nwant %v", sortBy, got, want)
+		}
+	}
+	// Descending by a numeric-text column, ties broken by Sid.
+	out := e.ok(t, `{"entity":"Messages","operation":"LIST","listEntitiesPageSize":1000,"listEntitiesSortByColumns":["NumSegments DESC"]}`)
+	rows := out.Payload.([]any)
+	for i := 1; i < len(rows); i++ {
+		a, b := rows[i-1].(map[string]any), rows[i].(map[string]any)
+		if a["NumSegments"].(string) < b["NumSegments"].(string) ||
+			(a["NumSegments"] == b["NumSegments"] && a["Sid"].(string) > b["Sid"].(string)) {
+			t.Fatalf("rows %d and %d out of order: %v / %v", i-1, i, a, b)
+		}
+	}
+}
+
+func TestActions(t *testing.T) {
+	e := newEnv(t, nil)
+	out := e.ok(t, `{"operation":"ACTION","action":"sendmessage","connectorInputPayload":{"To":"+15558675310","Sender":"+15005550006","Body":"hi"}}`)
+	row := out.Payload.(map[string]any)
+	if sid, _ := row["Sid"].(string); !strings.HasPrefix(sid, "SM") || row["Body"] != "hi" || row["Status"] == nil {
+		t.Errorf("SendMessage answered %v", row)
+	}
+	out = e.ok(t, `{"operation":"ACTION","action":"AddOutgoingCallerIds","connectorInputPayload":{"PhoneNumber":"+14158675310","Name":"Front desk"}}`)
+	row = out.Payload.(map[string]any)
+	if row["PhoneNumber"] != "+14158675310" || row["ValidationCode"] == nil || row["Name"] != "Front desk" {
+		t.Errorf("AddOutgoingCallerIds answered %v", row)
+	}
+	for task, want := range map[string]string{
+		`{"operation":"ACTION","action":"Fax","connectorInputPayload":{}}`:                            "SendMessage",
+		`{"operation":"ACTION","action":"AddOutgoingCallerIds","connectorInputPayload":{"Name":"x"}}`: "PhoneNumber is required",
+	} {
+		if _, err := e.do(t, task); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v, want %q", task, err, want)
+		}
+	}
+}
+
+// TestNumericTextColumns: Twilio's numbers-as-strings filter and sort as
+// numbers while rows keep Twilio's strings.
+func TestNumericTextColumns(t *testing.T) {
+	e := newEnv(t, map[string]any{"messages": []any{
+		map[string]any{"sid": "SM00000000000000000000000000000001", "num_segments": "9"},
+		map[string]any{"sid": "SM00000000000000000000000000000002", "num_segments": "10"},
+		map[string]any{"sid": "SM00000000000000000000000000000003", "num_segments": "2"},
+	}})
+	out := e.ok(t, `{"entity":"Messages","operation":"LIST","filterClause":"NumSegments > 5","listEntitiesSortByColumns":["NumSegments DESC"]}`)
+	if got := sids(t, out.Payload); !slices.Equal(got, []string{"SM00000000000000000000000000000002", "SM00000000000000000000000000000001"}) {
+		t.Errorf("got %v, want 10 then 9", got)
+	}
+	if v := out.Payload.([]any)[0].(map[string]any)["NumSegments"]; v != "10" {
+		t.Errorf("NumSegments = %#v, want Twilio's string \"10\"", v)
 	}
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/twilio/twilio-go/client"
 
-	"github.com/connectorworks/twilio-worker/internal/codes"
 	"github.com/connectorworks/twilio-worker/internal/handler"
 )
 
@@ -24,10 +23,6 @@ const (
 )
 
 func (x *Executor) list(ctx context.Context, e *Entity, t *handler.Task) (handler.Output, error) {
-	if len(t.SortBy) > 0 {
-		return handler.Output{}, codes.Errorf(codes.Unimplemented,
-			"listEntitiesSortByColumns is not supported yet; rows come in Twilio's order (newest first)")
-	}
 	size := t.PageSize
 	if size == 0 {
 		size = DefaultPageSize
@@ -36,23 +31,14 @@ func (x *Executor) list(ctx context.Context, e *Entity, t *handler.Task) (handle
 	if err != nil {
 		return handler.Output{}, err
 	}
+	if len(t.SortBy) > 0 {
+		return x.sorted(ctx, e, t, q, size)
+	}
 	pos, err := decodeToken(t.PageToken, e, t, size)
 	if err != nil {
 		return handler.Output{}, err
 	}
-	switch {
-	case q.empty:
-		return handler.Output{Payload: []any{}}, nil
-	case q.key != "":
-		rows, err := x.byKey(ctx, e, q)
-		return handler.Output{Payload: rows}, err
-	}
-	if !q.exact {
-		pos.Size = twilioMaxPage
-	} else if pos.Size == 0 {
-		pos.Size = size
-	}
-	rows, next, err := x.scan(ctx, e, q, pos, size)
+	rows, next, err := x.listRows(ctx, e, q, pos, size)
 	if err != nil {
 		return handler.Output{}, err
 	}
@@ -63,12 +49,35 @@ func (x *Executor) list(ctx context.Context, e *Entity, t *handler.Task) (handle
 	return out, nil
 }
 
+// listRows answers want rows from pos: nothing when the filter cannot
+// match, one fetch when it names the key, else a scan of Twilio's pages.
+func (x *Executor) listRows(ctx context.Context, e *Entity, q *query, pos position, want int) ([]any, *position, error) {
+	if q.empty {
+		return []any{}, nil, nil
+	}
+	addr, err := e.listAddress(q)
+	if err != nil {
+		return nil, nil, err
+	}
+	if q.key != "" && e.Supports(Get) {
+		rows, err := x.byKey(ctx, e, q, addr)
+		return rows, nil, err
+	}
+	if !q.exact || !e.Paged {
+		pos.Size = twilioMaxPage
+	} else if pos.Size == 0 {
+		pos.Size = min(want, twilioMaxPage)
+	}
+	return x.scan(ctx, e, q, addr, pos, want)
+}
+
 // byKey answers a filter that names the key: one fetch instead of a scan.
-func (x *Executor) byKey(ctx context.Context, e *Entity, q *query) ([]any, error) {
-	if err := checkKey(e, q.key); err != nil {
+func (x *Executor) byKey(ctx context.Context, e *Entity, q *query, addr address) ([]any, error) {
+	addr[e.KeyParam] = q.key
+	if e.checkKeyValue(q.key) != nil {
 		return []any{}, nil // a value that cannot be a key matches no row
 	}
-	row, err := x.fetch(ctx, e, q.key)
+	row, err := x.fetch(ctx, e, addr)
 	var tre *client.TwilioRestError
 	if errors.As(err, &tre) && tre.Status == http.StatusNotFound && e.Retired == "" {
 		return []any{}, nil
@@ -85,10 +94,10 @@ func (x *Executor) byKey(ctx context.Context, e *Entity, q *query) ([]any, error
 // scan reads Twilio pages from pos until want matching rows are found. The
 // returned position points at the next matching row when this page shows
 // one, else at the next Twilio page; nil means the end.
-func (x *Executor) scan(ctx context.Context, e *Entity, q *query, pos position, want int) ([]any, *position, error) {
-	out := make([]any, 0, want)
+func (x *Executor) scan(ctx context.Context, e *Entity, q *query, addr address, pos position, want int) ([]any, *position, error) {
+	out := make([]any, 0, min(want, twilioMaxPage))
 	for {
-		page, next, err := x.fetchPage(ctx, e, q, pos)
+		page, next, err := x.fetchPage(ctx, e, q, addr, pos)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -116,7 +125,7 @@ func (x *Executor) scan(ctx context.Context, e *Entity, q *query, pos position, 
 }
 
 func lastKey(e *Entity, rows []any) string {
-	if len(rows) == 0 {
+	if len(rows) == 0 || e.Key == "" {
 		return ""
 	}
 	return fmt.Sprint(rows[len(rows)-1].(map[string]any)[e.Key])
@@ -135,39 +144,49 @@ func resumeAt(e *Entity, page []map[string]any, pos position) int {
 	return pos.Offset
 }
 
-// fetchPage reads one Twilio page. The next cursor is taken from
-// next_page_uri's Page and PageToken only; the URL itself is rebuilt from
-// the entity definition so a forged token cannot redirect the request.
-func (x *Executor) fetchPage(ctx context.Context, e *Entity, q *query, pos position) ([]map[string]any, *position, error) {
+// fetchPage reads one Twilio page. The next cursor is taken from the
+// envelope's Page and PageToken only; the URL itself is rebuilt from the
+// entity definition so a forged token cannot redirect the request.
+func (x *Executor) fetchPage(ctx context.Context, e *Entity, q *query, addr address, pos position) ([]map[string]any, *position, error) {
 	params := url.Values{}
 	for k, v := range q.params {
 		params[k] = v
 	}
-	params.Set("PageSize", strconv.Itoa(pos.Size))
-	if pos.Page > 0 || pos.Token != "" {
-		params.Set("Page", strconv.Itoa(pos.Page))
-		params.Set("PageToken", pos.Token)
+	if e.Paged {
+		params.Set("PageSize", strconv.Itoa(pos.Size))
+		if pos.Page > 0 || pos.Token != "" {
+			params.Set("Page", strconv.Itoa(pos.Page))
+			params.Set("PageToken", pos.Token)
+		}
 	}
-	body, err := x.call(ctx, http.MethodGet, e.Host, x.path(e.ListPath, nil), params, nil)
+	body, err := x.call(ctx, http.MethodGet, e.Host, x.path(e.ListPath, addr), params, nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	items, _ := body[e.ListKey].([]any)
+	if e.Paging == "single" {
+		items = []any{body}
+	}
 	rows := make([]map[string]any, 0, len(items))
 	for _, it := range items {
 		if m, ok := it.(map[string]any); ok {
-			rows = append(rows, e.Row(m))
+			rows = append(rows, e.withParents(e.Row(m), addr))
 		}
 	}
-	return rows, nextPosition(body, pos.Size), nil
+	return rows, nextPosition(e, body, pos.Size), nil
 }
 
-func nextPosition(body map[string]any, size int) *position {
-	uri, _ := body["next_page_uri"].(string)
-	if uri == "" {
+// nextPosition reads the next cursor from next_page_uri (v2010) or
+// meta.next_page_url (v1 APIs).
+func nextPosition(e *Entity, body map[string]any, size int) *position {
+	next, _ := body["next_page_uri"].(string)
+	if meta, ok := body["meta"].(map[string]any); ok && e.Paging == "meta" {
+		next, _ = meta["next_page_url"].(string)
+	}
+	if next == "" || !e.Paged {
 		return nil
 	}
-	u, err := url.Parse(uri)
+	u, err := url.Parse(next)
 	if err != nil {
 		return nil
 	}

@@ -10,23 +10,24 @@ import (
 )
 
 func (x *Executor) get(ctx context.Context, e *Entity, t *handler.Task) (handler.Output, error) {
-	if err := checkKey(e, t.EntityID); err != nil {
+	addr, err := e.idAddress(t.EntityID, nil)
+	if err != nil {
 		return handler.Output{}, err
 	}
-	row, err := x.fetch(ctx, e, t.EntityID)
+	row, err := x.fetch(ctx, e, addr)
 	if err != nil {
 		return handler.Output{}, err
 	}
 	return handler.Output{Payload: row}, nil
 }
 
-// fetch reads one row by key.
-func (x *Executor) fetch(ctx context.Context, e *Entity, id string) (map[string]any, error) {
-	body, err := x.call(ctx, http.MethodGet, e.Host, x.path(e.InstancePath, instanceValues(e, id)), nil, nil)
+// fetch reads one row.
+func (x *Executor) fetch(ctx context.Context, e *Entity, addr address) (map[string]any, error) {
+	body, err := x.call(ctx, http.MethodGet, e.Host, x.path(e.InstancePath, addr), nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	return e.Row(body), nil
+	return e.withParents(e.Row(body), addr), nil
 }
 
 func (x *Executor) create(ctx context.Context, e *Entity, t *handler.Task) (handler.Output, error) {
@@ -34,19 +35,22 @@ func (x *Executor) create(ctx context.Context, e *Entity, t *handler.Task) (hand
 	if err != nil {
 		return handler.Output{}, err
 	}
+	addr := address(pathVals)
+	if err := e.checkAddress(addr); err != nil {
+		return handler.Output{}, err
+	}
 	tmpl := e.ListPath
 	if e.CreateOnInstance {
 		tmpl = e.InstancePath
-		if id := pathVals[e.KeyParam]; id == "" {
-			return handler.Output{}, codes.Errorf(codes.InvalidArgument,
-				"connectorInputPayload: %s is required for %s CREATE", e.Key, e.Name)
+		if err := e.checkKeyValue(addr[e.KeyParam]); err != nil {
+			return handler.Output{}, err
 		}
 	}
-	body, err := x.call(ctx, http.MethodPost, e.Host, x.path(tmpl, pathVals), nil, form)
+	body, err := x.call(ctx, http.MethodPost, e.Host, x.path(tmpl, addr), nil, form)
 	if err != nil {
 		return handler.Output{}, err
 	}
-	return handler.Output{Payload: e.keyOf(e.Row(body))}, nil
+	return handler.Output{Payload: e.keyOf(e.withParents(e.Row(body), addr))}, nil
 }
 
 func (x *Executor) update(ctx context.Context, e *Entity, t *handler.Task) (handler.Output, error) {
@@ -55,68 +59,71 @@ func (x *Executor) update(ctx context.Context, e *Entity, t *handler.Task) (hand
 		return handler.Output{}, err
 	}
 	if t.EntityID == "" {
-		return x.bulk(ctx, e, t, func(ctx context.Context, id string) error {
-			_, err := x.updateOne(ctx, e, id, form)
+		return x.bulk(ctx, e, t, func(ctx context.Context, addr address) error {
+			_, err := x.updateOne(ctx, e, addr, form)
 			return err
 		})
 	}
-	if err := x.checkIDMatches(ctx, e, t); err != nil {
+	addr, err := x.checkIDMatches(ctx, e, t)
+	if err != nil {
 		return handler.Output{}, err
 	}
-	row, err := x.updateOne(ctx, e, t.EntityID, form)
+	row, err := x.updateOne(ctx, e, addr, form)
 	if err != nil || e.UpdateAnswersEmpty {
 		return handler.Output{Payload: map[string]any{}}, err
 	}
 	return handler.Output{Payload: e.keyOf(row)}, nil
 }
 
-func (x *Executor) updateOne(ctx context.Context, e *Entity, id string, form url.Values) (map[string]any, error) {
-	body, err := x.call(ctx, http.MethodPost, e.Host, x.path(e.InstancePath, instanceValues(e, id)), nil, form)
+func (x *Executor) updateOne(ctx context.Context, e *Entity, addr address, form url.Values) (map[string]any, error) {
+	body, err := x.call(ctx, http.MethodPost, e.Host, x.path(e.InstancePath, addr), nil, form)
 	if err != nil {
 		return nil, err
 	}
-	return e.Row(body), nil
+	return e.withParents(e.Row(body), addr), nil
 }
 
 func (x *Executor) delete(ctx context.Context, e *Entity, t *handler.Task) (handler.Output, error) {
 	if t.EntityID == "" {
-		return x.bulk(ctx, e, t, func(ctx context.Context, id string) error {
-			return x.deleteOne(ctx, e, id)
+		return x.bulk(ctx, e, t, func(ctx context.Context, addr address) error {
+			return x.deleteOne(ctx, e, addr)
 		})
 	}
-	if err := x.checkIDMatches(ctx, e, t); err != nil {
+	addr, err := x.checkIDMatches(ctx, e, t)
+	if err != nil {
 		return handler.Output{}, err
 	}
-	if err := x.deleteOne(ctx, e, t.EntityID); err != nil {
+	if err := x.deleteOne(ctx, e, addr); err != nil {
 		return handler.Output{}, err
 	}
 	return handler.Output{Payload: map[string]any{}}, nil
 }
 
-func (x *Executor) deleteOne(ctx context.Context, e *Entity, id string) error {
-	_, err := x.call(ctx, http.MethodDelete, e.Host, x.path(e.InstancePath, instanceValues(e, id)), nil, nil)
+func (x *Executor) deleteOne(ctx context.Context, e *Entity, addr address) error {
+	_, err := x.call(ctx, http.MethodDelete, e.Host, x.path(e.InstancePath, addr), nil, nil)
 	return err
 }
 
-// checkIDMatches validates the entityId and, when a filterClause is given
+// checkIDMatches resolves the entityId and, when a filterClause is given
 // too, acts only if the row matches it (connector-model.md §3.5).
-func (x *Executor) checkIDMatches(ctx context.Context, e *Entity, t *handler.Task) error {
-	if err := checkKey(e, t.EntityID); err != nil {
-		return err
+func (x *Executor) checkIDMatches(ctx context.Context, e *Entity, t *handler.Task) (address, error) {
+	var q *query
+	if t.FilterClause != "" {
+		var err error
+		if q, err = e.query(t.FilterClause); err != nil {
+			return nil, err
+		}
 	}
-	if t.FilterClause == "" {
-		return nil
+	addr, err := e.idAddress(t.EntityID, q)
+	if err != nil || q == nil {
+		return addr, err
 	}
-	q, err := e.query(t.FilterClause)
+	row, err := x.fetch(ctx, e, addr)
 	if err != nil {
-		return err
-	}
-	row, err := x.fetch(ctx, e, t.EntityID)
-	if err != nil {
-		return err
+		return nil, err
 	}
 	if !q.match(row) {
-		return codes.Errorf(codes.NotFound, "%s %s does not match the filterClause; nothing was changed", e.Name, t.EntityID)
+		return nil, codes.Errorf(codes.NotFound, "%s %s does not match the filterClause; nothing was changed", e.Name, t.EntityID)
 	}
-	return nil
+	return addr, nil
 }

@@ -1,6 +1,7 @@
 package entities
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -24,6 +25,17 @@ var paramRenames = map[string]string{
 // droppedFields are Twilio fields that are links, not data.
 var droppedFields = map[string]bool{
 	"subresource_uris": true,
+	// An account's auth token is a secret: it never reaches a result.
+	"auth_token": true,
+}
+
+// numericText are fields Twilio sends as JSON strings holding numbers. Rows
+// keep Twilio's strings, but the columns are typed as numbers so filters
+// and sorting compare them as numbers ("10" after "9").
+var numericText = map[string]Type{
+	"price": TNumber, "num_segments": TInteger, "num_media": TInteger, "duration": TInteger,
+	"queue_time": TInteger, "count": TNumber, "usage": TNumber, "current_value": TNumber,
+	"trigger_value": TNumber, "balance": TNumber,
 }
 
 // overlay is the per-entity part of the overlay.
@@ -78,14 +90,12 @@ func build(s *Spec) *Entity {
 	ov := overlays[s.Name]
 	e := &Entity{
 		Name: s.Name, Kind: "table", Host: s.Host, ListPath: s.ListPath, InstancePath: s.InstancePath,
-		ListKey: s.ListKey, Key: "Sid", CreateOnInstance: ov.createOnInstance,
+		ListKey: s.ListKey, Paging: s.Paging, Paged: s.Paged, CreateOnInstance: ov.createOnInstance,
 		UpdateAnswersEmpty: ov.updateAnswersEmpty, Retired: ov.retired,
 		ops: map[Op]bool{}, byName: map[string]*Column{},
 	}
-	if ov.keyColumn != "" {
-		e.Key = ov.keyColumn
-	}
-	e.setKey(s)
+	e.setKey(s, ov)
+	e.setParents(s)
 	e.setOps(s, ov)
 	e.setColumns(s)
 	e.setInputs(s)
@@ -95,17 +105,71 @@ func build(s *Spec) *Entity {
 	return e
 }
 
-// setKey takes the key placeholder: the instance path's last parameter.
-func (e *Entity) setKey(s *Spec) {
-	p := s.InstancePath
-	if i := strings.LastIndex(p, "{"); i >= 0 {
-		e.KeyParam = p[i+1 : i+strings.Index(p[i:], "}")]
+// setKey takes the key placeholder (the instance path's last parameter)
+// and the key column: the field that placeholder names (Members and
+// Participants are keyed by CallSid, AvailablePhoneNumberCountries by
+// CountryCode), else Sid; list-only entities without a sid have no key.
+func (e *Entity) setKey(s *Spec, ov overlay) {
+	if ps := placeholders(s.InstancePath); len(ps) > 0 {
+		e.KeyParam = ps[len(ps)-1]
 	}
-	for _, pp := range s.PathParams {
-		if pp.Name == e.KeyParam {
-			e.KeyPattern = pp.Pattern
+	e.KeyPattern = pathParam(s, e.KeyParam).Pattern
+	switch {
+	case ov.keyColumn != "":
+		e.Key = ov.keyColumn
+	case e.KeyParam != "" && e.KeyParam != "Sid" && hasField(s, snake(e.KeyParam)):
+		e.Key = ColumnName(snake(e.KeyParam))
+	case hasField(s, "sid"):
+		e.Key = "Sid"
+	}
+}
+
+// setParents lists the path placeholders that name a parent row
+// (MessageSid for Media, CallSid for CallEvents), in path order.
+func (e *Entity) setParents(s *Spec) {
+	path := s.InstancePath
+	if path == "" {
+		path = s.ListPath
+	}
+	e.parentPatterns = map[string]string{}
+	for _, p := range placeholders(path) {
+		if p != "AccountSid" && p != e.KeyParam {
+			e.Parents = append(e.Parents, p)
+			e.parentPatterns[p] = pathParam(s, p).Pattern
 		}
 	}
+}
+
+// placeholders lists a path template's {Name}s in order.
+func placeholders(path string) []string {
+	var out []string
+	for rest := path; ; {
+		i := strings.Index(rest, "{")
+		j := strings.Index(rest, "}")
+		if i < 0 || j < i {
+			return out
+		}
+		out = append(out, rest[i+1:j])
+		rest = rest[j+1:]
+	}
+}
+
+func pathParam(s *Spec, name string) Param {
+	for _, p := range s.PathParams {
+		if p.Name == name {
+			return p
+		}
+	}
+	return Param{Name: name, Type: TString}
+}
+
+func hasField(s *Spec, path string) bool {
+	for _, f := range s.Fields {
+		if f.Path == path {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *Entity) setOps(s *Spec, ov overlay) {
@@ -126,9 +190,25 @@ func (e *Entity) setColumns(s *Spec) {
 			continue
 		}
 		c := Column{Name: ColumnName(f.Path), Field: f.Path, Type: f.Type, Format: f.Format, Enum: f.Enum}
+		if t, ok := numericText[f.Path]; ok && f.Type == TString {
+			c.Type, c.NumericText = t, true
+		}
 		c.Key = c.Name == e.Key
 		c.Filter = filters[f.Path]
 		e.Columns = append(e.Columns, c)
+	}
+	// A parent the rows do not carry under its own name (Media's
+	// MessageSid is parent_sid) becomes a column filled from the path, so
+	// filters can name it.
+	for _, p := range e.Parents {
+		if !slices.ContainsFunc(e.Columns, func(c Column) bool { return c.Name == p }) {
+			e.Columns = append(e.Columns, Column{Name: p, Type: TString, Parent: true})
+		}
+	}
+	for i := range e.Columns {
+		if slices.Contains(e.Parents, e.Columns[i].Name) {
+			e.Columns[i].Parent = true
+		}
 	}
 	// Keep the key first: it is what users look for.
 	for i, c := range e.Columns {
@@ -176,18 +256,27 @@ func snake(s string) string {
 }
 
 func (e *Entity) setInputs(s *Spec) {
-	var keyInput []Input
-	for _, pp := range s.PathParams {
-		if pp.Name == e.KeyParam && e.CreateOnInstance {
-			keyInput = append(keyInput, Input{Name: e.Key, Aliases: []string{pp.Name}, Param: pp, InPath: true})
+	var pathInputs []Input
+	for _, p := range e.Parents {
+		pp := pathParam(s, p)
+		pp.Required = true
+		pathInputs = append(pathInputs, Input{Name: p, Param: pp, InPath: true})
+	}
+	if e.CreateOnInstance {
+		pp := pathParam(s, e.KeyParam)
+		pp.Required = true
+		in := Input{Name: e.Key, Param: pp, InPath: true}
+		if e.Key != e.KeyParam {
+			in.Aliases = []string{e.KeyParam}
 		}
+		pathInputs = append(pathInputs, in)
 	}
 	if e.ops[Create] {
 		params := s.Create
 		if e.CreateOnInstance {
 			params = s.Update
 		}
-		e.Creates = append(keyInput, inputs(params)...)
+		e.Creates = append(pathInputs, inputs(params)...)
 	}
 	if e.ops[Update] {
 		e.Updates = inputs(s.Update)

@@ -14,11 +14,12 @@ import (
 // still evaluated on every row that comes back (design.md decision 3), so
 // pushdown changes how many rows Twilio sends, never the answer.
 type query struct {
-	expr   filter.Expr // bound expression; nil matches every row
-	params url.Values  // pushed-down list filters
-	key    string      // Sid = '…': fetch that one row instead of listing
-	empty  bool        // contradictory pushdown: no row can match
-	exact  bool        // the pushdown alone answers the expression
+	expr    filter.Expr       // bound expression; nil matches every row
+	params  url.Values        // pushed-down list filters
+	key     string            // Sid = '…': fetch that one row instead of listing
+	parents map[string]string // MessageSid = '…': the parent rows named
+	empty   bool              // contradictory pushdown: no row can match
+	exact   bool              // the pushdown alone answers the expression
 }
 
 func (q *query) match(row map[string]any) bool {
@@ -28,7 +29,7 @@ func (q *query) match(row map[string]any) bool {
 // query parses and binds a filterClause against the entity's columns and
 // plans its pushdown. A blank clause matches every row.
 func (e *Entity) query(clause string) (*query, error) {
-	q := &query{params: url.Values{}, exact: true}
+	q := &query{params: url.Values{}, parents: map[string]string{}, exact: true}
 	if strings.TrimSpace(clause) == "" {
 		return q, nil
 	}
@@ -75,6 +76,13 @@ func (q *query) pushCompare(e *Entity, column, op string, v filter.Value) bool {
 	if col.Key && op == "=" {
 		q.setKey(literalText(v))
 		return false // the fetched row is still checked against the rest
+	}
+	if col.Parent && op == "=" {
+		if old, ok := q.parents[col.Name]; ok && old != literalText(v) {
+			q.empty = true
+		}
+		q.parents[col.Name] = literalText(v)
+		return false
 	}
 	if col.Filter == nil {
 		return false

@@ -74,22 +74,3 @@ func (x *Executor) path(tmpl string, values map[string]string) string {
 	}
 	return out
 }
-
-// checkKey validates an entityId against the key's pattern before any
-// request is spent on it.
-func checkKey(e *Entity, id string) error {
-	id = strings.TrimSpace(id)
-	if id == "" {
-		return codes.Errorf(codes.InvalidArgument, "entityId is empty; %s rows are keyed by %s", e.Name, e.Key)
-	}
-	if e.KeyPattern != "" && !matchPattern(e.KeyPattern, id) {
-		return codes.Errorf(codes.InvalidArgument, "entityId %q is not a valid %s %s: it must match %s",
-			id, e.Name, e.Key, e.KeyPattern)
-	}
-	return nil
-}
-
-// instanceValues are the path values that address one row.
-func instanceValues(e *Entity, id string) map[string]string {
-	return map[string]string{e.KeyParam: strings.TrimSpace(id)}
-}

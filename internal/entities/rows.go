@@ -60,8 +60,3 @@ func convert(t Type, v any) any {
 	}
 	return v
 }
-
-// keyOf returns the row's key in the connector output shape {"Sid": ...}.
-func (e *Entity) keyOf(row map[string]any) map[string]any {
-	return map[string]any{e.Key: row[e.Key]}
-}

@@ -50,8 +50,13 @@ type Spec struct {
 	ListPath     string
 	InstancePath string
 	ListKey      string
+	// Paging is the list envelope: "uri" (v2010: next_page_uri), "meta"
+	// (v1 APIs: meta.next_page_url), "single" (the list path answers one
+	// object, e.g. Balance), "" (no list).
+	Paging string
 
 	ListGet, ListPost                         bool
+	Paged                                     bool // the list takes PageSize, Page and PageToken
 	InstanceGet, InstancePost, InstanceDelete bool
 
 	Fields     []Field

@@ -60,7 +60,7 @@ func decodeToken(s string, e *Entity, t *handler.Task, size int) (position, erro
 	}
 	var w tokenWire
 	if err := json.Unmarshal(raw, &w); err != nil || w.Hash != tokenHash(e, t, size) ||
-		w.Size < 1 || w.Size > twilioMaxPage || w.Offset < 0 || w.Page < 0 {
+		w.Size < 0 || w.Size > twilioMaxPage || w.Offset < 0 || w.Page < 0 {
 		return position{}, bad
 	}
 	return w.position, nil

@@ -3,7 +3,7 @@ package twiliosim
 import "net/url"
 
 func callHooks() hooks {
-	return hooks{requiredCodes: map[string]int{"To": 21201, "From": 21213}, check: checkCall, defaults: callDefaults}
+	return hooks{requiredCodes: map[string]int{"To": 21201, "From": 21213}, check: checkCall}
 }
 
 // checkCall requires what a call runs, which the spec leaves optional because

@@ -5,7 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
+	"slices"
 	"testing"
 
 	"github.com/connectorworks/twilio-worker/internal/entities"
@@ -21,17 +21,17 @@ func specDir() string {
 	return filepath.Join("..", "..", "..", "shared", "twilio-oai")
 }
 
-// TestConformance runs every scenario behind speccheck's middleware, which
-// validates each request and response against the official specs, and
-// requires no violation and a successful answer for every entity ×
-// operation the simulator serves.
+// TestConformance runs every scenario, and a walk through every entity of
+// the catalogue, behind speccheck's middleware, which validates each request
+// and response against the official specs. It requires no violation, and a
+// successful answer for every entity × operation entities.Specs() declares.
 func TestConformance(t *testing.T) {
 	checker, err := speccheck.Load(specDir())
 	if err != nil {
 		t.Fatalf("the Twilio specs are required (set TWILIO_OAI_DIR): %v", err)
 	}
 	var log []served
-	for _, sc := range scenarios {
+	for _, sc := range slices.Concat(scenarios, catalogueScenarios()) {
 		t.Run(sc.name, func(t *testing.T) {
 			checker.Reset()
 			e := newEnv(t, newSim(t, sc.cfg), checker.Middleware)
@@ -72,18 +72,18 @@ func (op specOp) coveredBy(reqs []served) bool {
 	return false
 }
 
-// specOperations lists every (method, path template) of the catalogue's
-// v2010 entities, written from entities.Specs() independently of the
-// simulator's router. A placeholder matches a SID, so
-// /Calls/FeedbackSummary.json does not count as /Calls/{Sid}.json.
+// specOperations lists every (method, path template) of the catalogue,
+// written from entities.Specs() independently of the simulator's router. A
+// placeholder matches a SID or a country code, so /Calls/FeedbackSummary.json
+// does not count as /Calls/{Sid}.json.
 func specOperations() []specOp {
 	var ops []specOp
 	add := func(s entities.Spec, ok bool, method, template string) {
-		if !ok || template == "" || !strings.HasPrefix(template, "/2010-04-01/Accounts/{AccountSid}/") {
+		if !ok || template == "" {
 			return
 		}
 		expr := regexp.QuoteMeta(template)
-		expr = regexp.MustCompile(`\\\{[A-Za-z]+\\\}`).ReplaceAllString(expr, `[A-Z]{2}[0-9a-fA-F]{32}`)
+		expr = regexp.MustCompile(`\\\{[A-Za-z]+\\\}`).ReplaceAllString(expr, `(?:[A-Z]{2}[0-9a-fA-F]{32}|[A-Z]{2})`)
 		ops = append(ops, specOp{s.Name, method, template, regexp.MustCompile("^" + expr + "$")})
 	}
 	for _, s := range entities.Specs() {

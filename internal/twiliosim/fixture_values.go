@@ -15,7 +15,7 @@ import (
 // normalised: json.Number becomes int64 or float64, timestamps (RFC 2822 or
 // RFC 3339) are rewritten in the field's format. null is always accepted;
 // defaults fill the fields that cannot be null.
-func (res *resource) fixtureValue(f entities.Field, v any) (any, error) {
+func (st *rowStore) fixtureValue(f entities.Field, v any) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -53,12 +53,12 @@ func (res *resource) fixtureValue(f entities.Field, v any) (any, error) {
 	if !ok {
 		return nil, fmt.Errorf("want a string, got %s", jsonKind(v))
 	}
-	return res.fixtureString(f, s)
+	return st.fixtureString(f, s)
 }
 
 // fixtureString checks a string field: its timestamp or date form, its enum
 // and its pattern.
-func (res *resource) fixtureString(f entities.Field, s string) (any, error) {
+func (st *rowStore) fixtureString(f entities.Field, s string) (any, error) {
 	switch f.Type {
 	case entities.TDateTime:
 		t, err := parseTimestamp(s)
@@ -74,7 +74,7 @@ func (res *resource) fixtureString(f entities.Field, s string) (any, error) {
 	if len(f.Enum) > 0 && !slices.Contains(f.Enum, s) {
 		return nil, fmt.Errorf("%q is not one of %s", s, strings.Join(f.Enum, ", "))
 	}
-	if !res.matches(f.Pattern, s) {
+	if !st.matches(f.Pattern, s) {
 		return nil, fmt.Errorf("%q does not match %s", s, f.Pattern)
 	}
 	return s, nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -119,5 +120,52 @@ func TestSeedIsDeterministic(t *testing.T) {
 	}
 	if a, b := sid(), sid(); a != b {
 		t.Errorf("seed 42 gave %s then %s", a, b)
+	}
+}
+
+// TestFixtureKeys: shared stores have one key, list-less entities have
+// their documented keys, and Twilio's generic "contents" is split.
+func TestFixtureKeys(t *testing.T) {
+	t.Parallel()
+	keys := twiliosim.New(twiliosim.Config{}).FixtureKeys()
+	for _, want := range []string{"recordings", "incoming_phone_numbers", "usage_records", "available_phone_numbers",
+		"transcriptions", "notifications", "feedback", "feedback_summaries", "call_annotations", "message_feedback",
+		"balance", "tokens", "payments", "siprec", "streams", "call_transcriptions", "user_defined_messages",
+		"user_defined_message_subscriptions", "sip_auth_calls_credential_list_mappings", "accounts", "services"} {
+		if !slices.Contains(keys, want) {
+			t.Errorf("FixtureKeys lacks %q", want)
+		}
+	}
+	for _, unwanted := range []string{"contents", "call_recordings", "incoming_phone_numbers_local", "usage_records_daily"} {
+		if slices.Contains(keys, unwanted) {
+			t.Errorf("FixtureKeys has %q", unwanted)
+		}
+	}
+}
+
+// TestFixtureOtherKeys: keys other than sid are checked for duplicates and
+// patterns, untyped fields take any JSON, hidden parent fields are kept.
+func TestFixtureOtherKeys(t *testing.T) {
+	t.Parallel()
+	sim := twiliosim.New(twiliosim.Config{})
+	dup := `{"queue_members": [{"call_sid": "CAaa4a99c300bd9d1bcc0d1ae9dcd248c6"}, {"call_sid": "CAaa4a99c300bd9d1bcc0d1ae9dcd248c6"}]}`
+	if err := sim.LoadFixtures(strings.NewReader(dup)); err == nil || !strings.Contains(err.Error(), "queue_members[1]: call_sid") {
+		t.Errorf("duplicate member: %v", err)
+	}
+	bad := `{"authorized_connect_apps": [{"connect_app_sid": "AP0123456789abcdef0123456789abcdef"}]}`
+	if err := sim.LoadFixtures(strings.NewReader(bad)); err == nil || !strings.Contains(err.Error(), "^CN") {
+		t.Errorf("connect app of the wrong kind: %v", err)
+	}
+	ok := `{"events": [{"call_sid": "CAaa4a99c300bd9d1bcc0d1ae9dcd248c6", "request": {"method": "POST"}, "response": "raw"}],
+	 "queue_members": [{"queue_sid": "QU0123456789abcdef0123456789abcdef"}]}`
+	if err := sim.LoadFixtures(strings.NewReader(ok)); err != nil {
+		t.Fatal(err)
+	}
+	ev := sim.Rows("events")[0]
+	if ev["call_sid"] != fixtureCall || ev["request"].(map[string]any)["method"] != "POST" {
+		t.Errorf("event row %v", ev)
+	}
+	if m := sim.Rows("queue_members")[0]; !strings.HasPrefix(m["call_sid"].(string), "CA") || m["position"] != int64(1) {
+		t.Errorf("member defaults %v", m)
 	}
 }

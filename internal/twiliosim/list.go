@@ -2,9 +2,7 @@ package twiliosim
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/connectorworks/twilio-worker/internal/entities"
 )
@@ -21,15 +19,15 @@ type window struct {
 	token              string // the PageToken given, echoed in uri
 }
 
-// list answers GET on a list path: the filtered rows, newest first, one page
-// in Twilio's envelope.
+// list answers GET on a list path: the filtered rows in scope, newest
+// first, one page in the spec's envelope.
 func (s *Server) list(c *call) reply {
 	w, err := c.window()
 	if err != nil {
 		return errorReply(err)
 	}
 	var matched []map[string]any
-	for _, rec := range c.res.store.snapshot() {
+	for _, rec := range c.res.store.table.snapshot() {
 		if c.inScope(rec.fields) && c.matchesFilters(rec.fields) {
 			matched = append(matched, rec.fields)
 		}
@@ -38,13 +36,29 @@ func (s *Server) list(c *call) reply {
 	for i := w.offset; i < len(matched) && i < w.offset+w.size; i++ {
 		page = append(page, c.render(matched[i]))
 	}
-	env := c.envelope(w, len(page), w.offset+w.size < len(matched))
-	listKey := c.res.spec.ListKey
-	if listKey == "" {
-		listKey = c.res.key
+	more := w.offset+w.size < len(matched)
+	var env map[string]any
+	if c.res.spec.Paging == "meta" {
+		env = c.metaEnvelope(w, more)
+	} else {
+		env = c.envelope(w, len(page), more)
 	}
-	env[listKey] = page
+	env[c.res.spec.ListKey] = page
 	return reply{status: http.StatusOK, body: env}
+}
+
+// single answers GET on a list path that holds one object per account
+// (Balance): the newest row in scope stored for the path's account or for
+// any account, else a row of defaults, which is not stored.
+func (s *Server) single(c *call) reply {
+	for _, rec := range c.res.store.table.snapshot() {
+		if acct := rec.fields["account_sid"]; c.inScope(rec.fields) && (acct == nil || acct == c.account) {
+			return reply{status: http.StatusOK, body: c.render(rec.fields)}
+		}
+	}
+	row := map[string]any{}
+	s.fillDefaults(c.res.store, row, c.account, nil)
+	return reply{status: http.StatusOK, body: c.render(row)}
 }
 
 // window reads PageSize, Page and PageToken (already checked as integers and
@@ -65,56 +79,13 @@ func (c *call) window() (window, *apiError) {
 	}
 	w.offset = w.page * w.size
 	if w.token != "" {
-		off, ok := parsePageToken(c.res.key, w.token)
+		off, ok := parsePageToken(c.res.spec.Name, w.token)
 		if !ok {
 			return w, invalid("Invalid PageToken %q: pass the token of a next_page_uri or previous_page_uri from this list", w.token)
 		}
 		w.offset = off
 	}
 	return w, nil
-}
-
-// envelope is Twilio's v2010 paging envelope around a page of n rows.
-func (c *call) envelope(w window, n int, more bool) map[string]any {
-	end := w.offset
-	if n > 0 {
-		end = w.offset + n - 1
-	}
-	env := map[string]any{
-		"first_page_uri":    c.pageURI(w.size, 0, ""),
-		"next_page_uri":     nil,
-		"previous_page_uri": nil,
-		"page":              w.page,
-		"page_size":         w.size,
-		"start":             w.offset,
-		"end":               end,
-		"uri":               c.pageURI(w.size, w.page, w.token),
-	}
-	if more {
-		env["next_page_uri"] = c.pageURI(w.size, w.page+1, pageToken(c.res.key, w.offset+w.size))
-	}
-	if w.offset > 0 {
-		env["previous_page_uri"] = c.pageURI(w.size, max(w.page-1, 0), pageToken(c.res.key, max(w.offset-w.size, 0)))
-	}
-	return env
-}
-
-// pageURI is the request's path with its filters (in the spec's order), then
-// PageSize, Page and PageToken, as Twilio writes its paging URIs.
-func (c *call) pageURI(size, page int, token string) string {
-	var parts []string
-	add := func(k, v string) { parts = append(parts, url.QueryEscape(k)+"="+url.QueryEscape(v)) }
-	for _, p := range c.res.spec.ListQuery {
-		for _, v := range c.query[p.Name] {
-			add(p.Name, v)
-		}
-	}
-	add("PageSize", strconv.Itoa(size))
-	add("Page", strconv.Itoa(page))
-	if token != "" {
-		add("PageToken", token)
-	}
-	return c.path + "?" + strings.Join(parts, "&")
 }
 
 // matchesFilters applies the list filters present in the query. A filter
@@ -127,13 +98,20 @@ func (c *call) matchesFilters(row map[string]any) bool {
 			continue
 		}
 		base, op := splitOperator(p.Name)
-		f, ok := c.res.fields[snake(base)]
+		if bound, ok := boundFilters[base]; ok {
+			op = bound
+		}
+		f, ok := c.res.store.fields[snake(base)]
 		if ok && !matchFilter(p, op, getPath(row, f.Path), v[0]) {
 			return false
 		}
 	}
 	return true
 }
+
+// boundFilters are filters that bound a range by their name: UsageRecords'
+// StartDate keeps records from that day on, EndDate up to that day.
+var boundFilters = map[string]string{"StartDate": ">", "EndDate": "<"}
 
 // splitOperator splits "DateSent<" into "DateSent" and "<".
 func splitOperator(name string) (string, string) {

@@ -30,7 +30,7 @@ var (
 )
 
 func messageHooks() hooks {
-	return hooks{requiredCodes: map[string]int{"To": 21604}, check: checkMessage, defaults: messageDefaults}
+	return hooks{requiredCodes: map[string]int{"To": 21604}, check: checkMessage}
 }
 
 // checkMessage applies Twilio's create rules in Twilio's order: a sender,

@@ -5,10 +5,6 @@ import (
 	"net/url"
 )
 
-func incomingNumberHooks() hooks {
-	return hooks{check: checkIncomingNumber, defaults: incomingNumberDefaults}
-}
-
 // checkIncomingNumber: a purchase names a number or an area code, and
 // Twilio's magic values fail as they do with test credentials.
 func checkIncomingNumber(c *call) *apiError {

@@ -17,9 +17,9 @@ type operation struct {
 	run   func(*Server, *call) reply
 }
 
-// pagingParams are the list parameters every v2010 list declares; the
-// generated catalogue leaves them out of ListQuery because the executor owns
-// paging.
+// pagingParams are the list parameters every paged list declares
+// (Spec.Paged); the generated catalogue leaves them out of ListQuery because
+// the executor owns paging.
 var pagingParams = []entities.Param{
 	{Name: "PageSize", Type: entities.TInteger},
 	{Name: "Page", Type: entities.TInteger},
@@ -30,9 +30,14 @@ var pagingParams = []entities.Param{
 func routeOps(spec entities.Spec, k kind) map[string]*operation {
 	ops := map[string]*operation{}
 	if k == listPath {
-		if spec.ListGet {
+		switch {
+		case spec.ListGet && spec.Paging == "single":
+			ops[http.MethodGet] = &operation{name: "fetch", query: spec.ListQuery, run: (*Server).single}
+		case spec.ListGet && spec.Paged:
 			q := slices.Concat(spec.ListQuery, pagingParams)
 			ops[http.MethodGet] = &operation{name: "list", query: q, run: (*Server).list}
+		case spec.ListGet:
+			ops[http.MethodGet] = &operation{name: "list", query: spec.ListQuery, run: (*Server).list}
 		}
 		if spec.ListPost {
 			ops[http.MethodPost] = &operation{name: "create", form: spec.Create, run: (*Server).create}

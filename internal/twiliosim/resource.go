@@ -8,45 +8,30 @@ import (
 	"github.com/connectorworks/twilio-worker/internal/entities"
 )
 
-// v2010Prefix starts every path the simulator serves; see servable.
-const v2010Prefix = "/2010-04-01/Accounts/{AccountSid}/"
-
-// resource is one entity as served: its spec, its hooks, its store and the
-// lookups derived from the spec once at New.
+// resource is one entity as served: its spec, its hooks, the store of its
+// rows (shared with the entities that list the same rows) and the lookups
+// derived from the spec once at New.
 type resource struct {
 	spec     entities.Spec
 	hooks    hooks
-	key      string // fixture and Rows key: the list key or hooks.key
-	keyParam string // the instance path's last placeholder: Sid, or CallSid for Feedback
-	prefix   string // SID prefix of new rows, from the sid field's pattern
+	store    *rowStore
+	keyParam string            // the instance path's last placeholder: Sid, CallSid, CountryCode, ...; "" without one
+	keyField string            // the row field keyParam names: sid, call_sid, country_code, ...
+	parents  map[string]string // parent placeholder → row field
 	fields   map[string]entities.Field
 	top      []string // top-level JSON names in spec order, for rendering
-	store    *table
+	uriPath  string   // the template of a row's uri
+	uriKey   string   // the placeholder of uriPath that holds the row's key
+	v1       bool     // a v1 API: no account in the path, absolute URLs, meta paging
 	re       map[string]*regexp.Regexp
 }
 
-// servable reports whether spec lives under /2010-04-01/Accounts/{AccountSid}.
-func servable(spec entities.Spec) bool {
-	for _, p := range []string{spec.ListPath, spec.InstancePath} {
-		if p != "" && !strings.HasPrefix(p, v2010Prefix) {
-			return false
-		}
-	}
-	return spec.ListPath != "" || spec.InstancePath != ""
-}
+// servable reports whether the simulator can route spec: it has a path.
+func servable(spec entities.Spec) bool { return spec.ListPath != "" || spec.InstancePath != "" }
 
-func newResource(spec entities.Spec, re map[string]*regexp.Regexp) *resource {
-	h := hooksFor(spec.Name)
-	r := &resource{spec: spec, hooks: h, fields: map[string]entities.Field{}, store: newTable(), re: re}
-	r.key = spec.ListKey
-	if h.key != "" {
-		r.key = h.key
-	} else if r.key == "" {
-		r.key = snake(spec.Name)
-	}
-	if ps := placeholders(spec.InstancePath); len(ps) > 0 {
-		r.keyParam = ps[len(ps)-1]
-	}
+func newResource(spec entities.Spec, h hooks, re map[string]*regexp.Regexp) *resource {
+	r := &resource{spec: spec, hooks: h, fields: map[string]entities.Field{}, re: re,
+		v1: !strings.HasPrefix(spec.ListPath+spec.InstancePath, "/2010-04-01/")}
 	for _, f := range spec.Fields {
 		r.fields[f.Path] = f
 		top, _, _ := strings.Cut(f.Path, ".")
@@ -60,8 +45,37 @@ func newResource(spec entities.Spec, re map[string]*regexp.Regexp) *resource {
 			compile(re, p.Pattern)
 		}
 	}
-	r.prefix = sidPrefix(r.fields["sid"].Pattern)
+	if ps := placeholders(spec.InstancePath); len(ps) > 0 {
+		r.keyParam = ps[len(ps)-1]
+		r.keyField = r.fieldOfKey(r.keyParam)
+	}
+	r.parents = parentFields(spec, r.keyParam)
 	return r
+}
+
+// fieldOfKey is the row field an instance placeholder names: sid for {Sid},
+// else the placeholder's snake_case when rows have it ({CallSid} of Members
+// is call_sid), else sid (call Feedback's {CallSid} is its sid).
+func (r *resource) fieldOfKey(param string) string {
+	if _, ok := r.fields[snake(param)]; ok && param != "Sid" {
+		return snake(param)
+	}
+	return "sid"
+}
+
+// join attaches r to its store and settles where its rows' uri points: its
+// own instance path, else the store's (IncomingPhoneNumbers/Local.json lists
+// numbers whose uri is IncomingPhoneNumbers/{Sid}.json), else its list path.
+func (r *resource) join(st *rowStore) {
+	r.store = st
+	switch {
+	case r.spec.InstancePath != "":
+		r.uriPath, r.uriKey = r.spec.InstancePath, r.keyParam
+	case st.home != "":
+		r.uriPath, r.uriKey = st.home, st.homeKey
+	default:
+		r.uriPath = r.spec.ListPath
+	}
 }
 
 // compile adds pattern to re unless it is empty or already there. The spec's
@@ -85,7 +99,11 @@ func (r *resource) matches(pattern, v string) bool {
 
 // sidPrefix takes the first prefix a sid pattern allows:
 // "^(SM|MM)[0-9a-fA-F]{32}$" gives "SM", "^PN[0-9a-fA-F]{32}$" gives "PN".
+// A pattern that is not a SID's gives "".
 func sidPrefix(pattern string) string {
+	if !strings.HasSuffix(pattern, "[0-9a-fA-F]{32}$") {
+		return ""
+	}
 	p := strings.TrimPrefix(pattern, "^")
 	p = strings.TrimPrefix(p, "(")
 	end := strings.IndexFunc(p, func(c rune) bool { return c < 'A' || c > 'Z' })
@@ -106,18 +124,6 @@ func (r *resource) fieldFor(p entities.Param) string {
 	}
 	if _, ok := r.fields[name+"s"]; ok && p.Type == entities.TArray {
 		return name + "s"
-	}
-	return ""
-}
-
-// pathField is the row field a parent path placeholder scopes rows by
-// (snake_case of the placeholder), or "" when the row has no such field.
-func (r *resource) pathField(param string) string {
-	if f, ok := r.hooks.pathFields[param]; ok {
-		return f
-	}
-	if _, ok := r.fields[snake(param)]; ok {
-		return snake(param)
 	}
 	return ""
 }

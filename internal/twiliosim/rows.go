@@ -1,7 +1,6 @@
 package twiliosim
 
 import (
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -20,18 +19,17 @@ func (s *Server) newRow(c *call, key string) (map[string]any, *apiError) {
 	if err := c.applyForm(row); err != nil {
 		return nil, err
 	}
-	for name, v := range c.params {
-		if name == "AccountSid" || name == c.res.keyParam {
-			continue
-		}
-		if f := c.res.pathField(name); f != "" {
-			row[f] = v
-		}
+	c.setParents(row)
+	if f := c.res.hooks.callerField; f != "" {
+		row[f] = c.account
+	}
+	if p := c.res.hooks.keyFrom; p != "" && c.form.Get(p) != "" {
+		key = c.form.Get(p)
 	}
 	if key != "" {
-		row["sid"] = key
+		row[c.res.store.keyField] = key
 	}
-	s.fillDefaults(c.res, row, c.account, c.form)
+	s.fillDefaults(c.res.store, row, c.account, c.form)
 	return row, nil
 }
 
@@ -46,6 +44,9 @@ func (c *call) applyForm(row map[string]any) *apiError {
 		name := c.res.fieldFor(p)
 		if name == "" {
 			continue
+		}
+		if p.Type == entities.TString && c.res.fields[name].Type == entities.TArray {
+			values = strings.Split(values[0], ",") // QualityIssues=low_volume,echo
 		}
 		v, err := convert(c.res.fields[name], values)
 		if err != nil {
@@ -93,33 +94,33 @@ func formatAs(f entities.Field, t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// fillDefaults gives a new row what Twilio would: a SID with the entity's
-// prefix, the account, timestamps, the API version, the hook's plausible
-// values, and a valid value for every field the schema does not let be
-// null. Everything else stays null. form is nil for fixture rows.
-func (s *Server) fillDefaults(res *resource, row map[string]any, account string, form url.Values) {
+// fillDefaults gives a new row what Twilio would: a key with the store's
+// SID prefix, the account, timestamps, the API version, the store's
+// plausible values, and a valid value for every field the schema does not
+// let be null. Everything else stays null. form is nil for fixture rows.
+func (s *Server) fillDefaults(st *rowStore, row map[string]any, account string, form url.Values) {
 	now := s.now()
-	if _, ok := res.fields["sid"]; ok && row["sid"] == nil {
-		row["sid"] = s.ids.sid(res.prefix)
+	if st.prefix != "" && row[st.keyField] == nil {
+		row[st.keyField] = s.ids.sid(st.prefix)
 	}
 	for name, v := range map[string]any{"account_sid": nilIfEmpty(account), "api_version": apiVersion} {
-		if _, ok := res.fields[name]; ok && row[name] == nil && v != nil {
+		if _, ok := st.fields[name]; ok && row[name] == nil && v != nil {
 			row[name] = v
 		}
 	}
-	if f, ok := res.fields["date_created"]; ok && row["date_created"] == nil {
+	if f, ok := st.fields["date_created"]; ok && row["date_created"] == nil {
 		row["date_created"] = formatAs(f, now)
 	}
-	if f, ok := res.fields["date_updated"]; ok && row["date_updated"] == nil {
+	if f, ok := st.fields["date_updated"]; ok && row["date_updated"] == nil {
 		row["date_updated"] = row["date_created"] // a fixture row was last touched when made
 		if row["date_updated"] == nil {
 			row["date_updated"] = formatAs(f, now)
 		}
 	}
-	if h := res.hooks.defaults; h != nil {
+	if h := st.defaults; h != nil {
 		h(row, form, s.ids)
 	}
-	for _, f := range res.spec.Fields {
+	for _, f := range st.order {
 		if needsValue(f) && getPath(row, f.Path) == nil {
 			setPath(row, f.Path, f.Enum[0])
 		}
@@ -140,40 +141,6 @@ func nilIfEmpty(s string) any {
 // (http-method). Hooks choose the plausible value; the first enum value is
 // the fallback.
 func needsValue(f entities.Field) bool { return len(f.Enum) > 0 && f.Format == "" }
-
-// render is the row as a response shows it: every declared top-level field
-// (null when unknown), account_sid and uri from the request's account.
-func (c *call) render(row map[string]any) map[string]any {
-	out := make(map[string]any, len(c.res.top))
-	for _, name := range c.res.top {
-		out[name] = deepCopy(row[name])
-	}
-	if _, ok := c.res.fields["account_sid"]; ok {
-		out["account_sid"] = c.account
-	}
-	if _, ok := c.res.fields["uri"]; ok && c.res.spec.InstancePath != "" {
-		out["uri"] = c.instanceURI(row)
-	}
-	return out
-}
-
-// instanceURI is the row's own path under the request's account.
-func (c *call) instanceURI(row map[string]any) string {
-	values := map[string]string{"AccountSid": c.account}
-	for _, name := range placeholders(c.res.spec.InstancePath) {
-		if name == "AccountSid" {
-			continue
-		}
-		if name == c.res.keyParam {
-			values[name] = fmt.Sprint(row["sid"])
-		} else if f := c.res.pathField(name); f != "" {
-			values[name] = fmt.Sprint(row[f])
-		} else if v, ok := c.params[name]; ok {
-			values[name] = v
-		}
-	}
-	return expand(c.res.spec.InstancePath, values)
-}
 
 // getPath reads a dotted field ("capabilities.sms") from a row.
 func getPath(row map[string]any, path string) any {

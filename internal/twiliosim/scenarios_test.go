@@ -15,7 +15,8 @@ type scenario struct {
 	run  func(t *testing.T, e *env)
 }
 
-// scenarios covers every entity and operation the simulator serves.
+// scenarios are the hand-written runs; catalogueScenarios adds a walk
+// through every entity and operation of the catalogue.
 var scenarios = []scenario{
 	{name: "MessagesLifecycle", run: messagesLifecycle},
 	{name: "MessageTestNumbers", run: messageTestNumbers},
@@ -30,6 +31,14 @@ var scenarios = []scenario{
 	{name: "PagingWithFilters", run: pagingWithFilters},
 	{name: "PagingEnvelope", run: pagingEnvelope},
 	{name: "DateFilters", run: dateFilters},
+	{name: "SharedStores", run: sharedStores},
+	{name: "ParentScoping", run: parentScoping},
+	{name: "NonSidKeys", run: nonSidKeys},
+	{name: "Accounts", run: accounts},
+	{name: "Balance", run: balance},
+	{name: "CallAnnotation", run: callAnnotation},
+	{name: "ServicesPaging", run: servicesPaging},
+	{name: "StatusesAndNames", run: statusesAndNames},
 }
 
 func TestScenarios(t *testing.T) {

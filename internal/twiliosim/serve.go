@@ -29,7 +29,8 @@ type call struct {
 	res     *resource
 	op      *operation
 	path    string
-	account string
+	base    string            // scheme and host, for the v1 APIs' absolute URLs
+	account string            // the path's {AccountSid}, else the authenticated account
 	params  map[string]string // path placeholders
 	query   url.Values
 	form    url.Values
@@ -56,10 +57,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // unknown path, credentials, retired endpoint, method, path SID, parameters.
 func (s *Server) serve(r *http.Request, query, form url.Values) reply {
 	rt, params := s.find(r.URL.Path)
-	if rt == nil || !accountPattern.MatchString(params["AccountSid"]) {
+	if rt == nil {
 		return errorReply(notFound(r.URL.Path))
 	}
-	if err := s.authenticate(r, params["AccountSid"]); err != nil {
+	account, hasAccount := params["AccountSid"]
+	if hasAccount && !accountPattern.MatchString(account) {
+		return errorReply(notFound(r.URL.Path))
+	}
+	account, err := s.authenticate(r, account, hasAccount)
+	if err != nil {
 		return errorReply(err)
 	}
 	if rt.res.hooks.retired && s.cfg.RetiredFeedback {
@@ -71,13 +77,16 @@ func (s *Server) serve(r *http.Request, query, form url.Values) reply {
 		rep.allow = allow
 		return rep
 	}
-	c := &call{res: rt.res, op: op, path: r.URL.Path, account: params["AccountSid"],
+	c := &call{res: rt.res, op: op, path: r.URL.Path, base: baseURL(r), account: account,
 		params: params, query: query, form: form}
 	if err := c.checkPath(); err != nil {
 		return errorReply(err)
 	}
 	if err := c.checkInput(); err != nil {
 		return errorReply(err)
+	}
+	if h := rt.res.hooks.prepare; h != nil {
+		h(s, c)
 	}
 	return op.run(s, c)
 }

@@ -1,8 +1,10 @@
 package twiliosim
 
 import (
+	"cmp"
 	"net/http"
 	"regexp"
+	"slices"
 	"sync"
 	"time"
 
@@ -14,7 +16,8 @@ import (
 // call feedback endpoints.
 type Config struct {
 	// AccountSID, when set, is the only account served: the Basic user must
-	// equal it (as well as the path's account SID).
+	// equal it, and the path's account SID must be it or a subaccount it
+	// created.
 	AccountSID string
 	// AuthToken, when set, is the only Basic password accepted.
 	AuthToken string
@@ -36,8 +39,7 @@ type Config struct {
 type Server struct {
 	cfg       Config
 	resources []*resource
-	byKey     map[string]*resource // fixture and Rows keys
-	byName    map[string]*resource // entity names, for hooks that reach across
+	byKey     map[string]*rowStore // fixture and Rows keys
 	routes    []route
 	patterns  map[string]*regexp.Regexp // compiled once; read-only afterwards
 	ids       *idSource
@@ -48,50 +50,88 @@ type Server struct {
 
 var _ http.Handler = (*Server)(nil)
 
-// New builds a Server for every v2010 entity of entities.Specs(). Specs for
-// other API hosts (the v1 APIs use a different envelope and no account in the
-// path) are not served yet.
+// New builds a Server for every entity of entities.Specs(): the v2010 API
+// under /2010-04-01, CallAnnotation of insights v1 and MessagingServices of
+// messaging v1 under /v1.
 func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
 	s := &Server{
 		cfg:      cfg,
-		byKey:    map[string]*resource{},
-		byName:   map[string]*resource{},
+		byKey:    map[string]*rowStore{},
 		patterns: map[string]*regexp.Regexp{},
 		ids:      newIDSource(cfg.Seed),
 	}
 	for _, spec := range entities.Specs() {
-		if !servable(spec) {
-			continue
+		if servable(spec) {
+			s.resources = append(s.resources, newResource(spec, hooksFor(spec.Name), s.patterns))
 		}
-		res := newResource(spec, s.patterns)
-		s.resources = append(s.resources, res)
-		s.byKey[res.key] = res
-		s.byName[spec.Name] = res
 	}
+	s.buildStores()
 	s.routes = buildRoutes(s.resources)
 	return s
+}
+
+// buildStores groups the resources by fixture key into shared stores. The
+// member with the shortest list path comes first (Recordings before
+// CallRecordings), so its field definitions win where siblings differ.
+func (s *Server) buildStores() {
+	byKey := map[string][]*resource{}
+	var keys []string
+	for _, res := range s.resources {
+		key := storeKey(res.spec, res.hooks)
+		if byKey[key] == nil {
+			keys = append(keys, key)
+		}
+		byKey[key] = append(byKey[key], res)
+	}
+	for _, key := range keys {
+		members := byKey[key]
+		slices.SortStableFunc(members, func(a, b *resource) int {
+			return cmp.Compare(len(cmp.Or(a.spec.ListPath, a.spec.InstancePath)), len(cmp.Or(b.spec.ListPath, b.spec.InstancePath)))
+		})
+		st := newRowStore(key, s.patterns)
+		for _, res := range members {
+			st.add(res)
+		}
+		st.finish()
+		for _, res := range members {
+			res.join(st)
+		}
+		s.byKey[key] = st
+	}
 }
 
 // now is the configured clock in UTC, to the second as Twilio's RFC 2822
 // timestamps are.
 func (s *Server) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Second) }
 
-// Rows returns a copy of the rows stored under key (a Twilio list key such as
-// "messages", or "feedback" / "feedback_summaries"), newest first, in
-// Twilio's JSON shape as stored. It returns nil for an unknown key. Tests use
-// it to see what a run created.
+// Rows returns a copy of the rows stored under key (a fixture key: a list
+// key such as "messages", or one of the keys LoadFixtures documents for
+// entities without a list), newest first, in Twilio's JSON shape as stored.
+// Rows created through any path of a shared store are there ("recordings"
+// holds call and conference recordings). It returns nil for an unknown key.
+// Tests use it to see what a run created.
 func (s *Server) Rows(key string) []map[string]any {
-	res, ok := s.byKey[key]
+	st, ok := s.byKey[key]
 	if !ok {
 		return nil
 	}
-	recs := res.store.snapshot()
+	recs := st.table.snapshot()
 	out := make([]map[string]any, len(recs))
 	for i, rec := range recs {
 		out[i] = deepCopy(rec.fields).(map[string]any)
 	}
 	return out
+}
+
+// FixtureKeys lists, sorted, the keys LoadFixtures accepts and Rows answers.
+func (s *Server) FixtureKeys() []string {
+	keys := make([]string, 0, len(s.byKey))
+	for k := range s.byKey {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }

@@ -17,21 +17,23 @@ type record struct {
 	seq     uint64 // insertion order, the last tie-break
 }
 
-// table holds one resource's rows by key (the sid). It is safe for
-// concurrent use; rows handed out are copies.
+// table holds one store's rows by key (the sid, or the field the instance
+// path names). It is safe for concurrent use; rows handed out are copies.
 type table struct {
+	keyField string // "" for rows without a key (usage records, available numbers)
+
 	mu   sync.Mutex
 	rows map[string]*record
 	seq  uint64
 }
 
-func newTable() *table { return &table{rows: map[string]*record{}} }
+func newTable(keyField string) *table { return &table{keyField: keyField, rows: map[string]*record{}} }
 
-// keyOf is a row's key: its sid, or its insertion number for the rare
-// entity without one.
-func keyOf(fields map[string]any, seq uint64) string {
-	if sid, ok := fields["sid"].(string); ok && sid != "" {
-		return sid
+// keyOf is a row's key: its key field, or its insertion number for rows
+// without one.
+func (t *table) keyOf(fields map[string]any, seq uint64) string {
+	if k, ok := fields[t.keyField].(string); ok && k != "" {
+		return k
 	}
 	return "#" + strconv.FormatUint(seq, 10)
 }
@@ -49,7 +51,7 @@ func (t *table) putLocked(fields map[string]any) {
 	if s, ok := fields["date_created"].(string); ok {
 		rec.created, _ = parseTimestamp(s)
 	}
-	key := keyOf(fields, t.seq)
+	key := t.keyOf(fields, t.seq)
 	if old, ok := t.rows[key]; ok {
 		rec.seq = old.seq
 	}
@@ -101,7 +103,7 @@ func (t *table) removeIf(key string, ok func(map[string]any) bool) bool {
 }
 
 // snapshot returns the rows in Twilio's list order: newest first by
-// date_created, then by sid, then by insertion. The records are shared, so
+// date_created, then by key, then by insertion. The records are shared, so
 // callers copy fields before handing them out.
 func (t *table) snapshot() []*record {
 	t.mu.Lock()
@@ -114,8 +116,8 @@ func (t *table) snapshot() []*record {
 		if c := b.created.Compare(a.created); c != 0 {
 			return c
 		}
-		sa, _ := a.fields["sid"].(string)
-		sb, _ := b.fields["sid"].(string)
+		sa, _ := a.fields[t.keyField].(string)
+		sb, _ := b.fields[t.keyField].(string)
 		if c := cmp.Compare(sa, sb); c != 0 {
 			return c
 		}

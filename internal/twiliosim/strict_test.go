@@ -34,7 +34,7 @@ func TestStrictness(t *testing.T) {
 		mentions     []string
 	}{
 		{"unknown path", "GET", accountURI + "/Nope.json", nil, 404, 20404, []string{"The requested resource " + accountURI + "/Nope.json was not found"}},
-		{"outside the API", "GET", "/v1/Services", nil, 404, 20404, nil},
+		{"outside the API", "GET", "/v2/Services", nil, 404, 20404, nil},
 		{"malformed account", "GET", "/2010-04-01/Accounts/ACxyz/Messages.json", nil, 404, 20404, nil},
 		{"malformed sid", "GET", accountURI + "/Messages/XX123.json", nil, 404, 20404, nil},
 		{"missing row", "GET", accountURI + "/Calls/CA0000000000000000000000000000dead.json", nil, 404, 20404, nil},

@@ -12,10 +12,10 @@ func emit(buf *bytes.Buffer, specs []*spec) {
 	buf.WriteString("// specs holds the specification facts of every catalogue entity.\n")
 	buf.WriteString("var specs = []Spec{\n")
 	for _, s := range specs {
-		fmt.Fprintf(buf, "{Name: %q, SpecFile: %q, Host: %q, ListPath: %q, InstancePath: %q, ListKey: %q,\n",
-			s.Name, s.File, s.Host, s.List, s.Instance, s.ListKey)
-		fmt.Fprintf(buf, "ListGet: %t, ListPost: %t, InstanceGet: %t, InstancePost: %t, InstanceDelete: %t,\n",
-			s.ListGet, s.ListPost, s.InstanceGet, s.InstancePost, s.InstanceDelete)
+		fmt.Fprintf(buf, "{Name: %q, SpecFile: %q, Host: %q, ListPath: %q, InstancePath: %q, ListKey: %q, Paging: %q,\n",
+			s.Name, s.File, s.Host, s.List, s.Instance, s.ListKey, s.Paging)
+		fmt.Fprintf(buf, "ListGet: %t, ListPost: %t, InstanceGet: %t, InstancePost: %t, InstanceDelete: %t, Paged: %t,\n",
+			s.ListGet, s.ListPost, s.InstanceGet, s.InstancePost, s.InstanceDelete, s.Paged)
 		buf.WriteString("Fields: []Field{\n")
 		for _, f := range s.Fields {
 			fmt.Fprintf(buf, "{Path: %q, Type: %s%s},\n", f.Path, typeConst(f.Type), extras(f.Format, f.Pattern, f.Enum))

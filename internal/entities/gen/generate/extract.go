@@ -28,6 +28,8 @@ type param struct {
 type spec struct {
 	choice
 	ListKey                                   string
+	Paging                                    string // "uri" (v2010), "meta" (v1), "single" (one object)
+	Paged                                     bool   // the list declares PageSize/Page/PageToken
 	ListGet, ListPost                         bool
 	InstanceGet, InstancePost, InstanceDelete bool
 	Fields                                    []field
@@ -97,14 +99,24 @@ func (d *doc) extractList(sp *spec) error {
 		for _, q := range d.params(get, "query") {
 			if q.Name != "PageSize" && q.Name != "Page" && q.Name != "PageToken" {
 				sp.ListQuery = append(sp.ListQuery, q)
+			} else {
+				sp.Paged = true
 			}
 		}
 		env := d.responseSchema(get)
+		sp.Paging = "uri"
+		if _, ok := props(env)["meta"]; ok {
+			sp.Paging = "meta"
+		}
 		for k, v := range props(env) {
 			if arr, _ := d.resolve(v.(obj))["type"].(string); arr == "array" {
 				sp.ListKey = k
 				sp.Fields = d.fields(d.resolve(d.resolve(v.(obj))["items"].(obj)), "")
 			}
+		}
+		if sp.ListKey == "" { // the "list" answers one object (Balance)
+			sp.Paging = "single"
+			sp.Fields = d.fields(env, "")
 		}
 	}
 	if post, ok := p["post"].(obj); ok {
