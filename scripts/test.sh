@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (README "Run the tests"): starts the Pub/Sub
-# emulator on a free port in its own process group, runs every Go test with
-# the race detector against it, and stops the emulator whatever happens.
+# emulator and a Redis server on free ports (each in its own process group),
+# runs every Go test with the race detector against them, and stops them
+# whatever happens.
 # Extra arguments go to `go test` (e.g. -run TestEndToEnd).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,12 +13,26 @@ if [[ ! -x "$EMULATOR" ]]; then
   exit 1
 fi
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+REDIS=${REDIS_SERVER_BIN:-$(command -v redis-server || true)}
+if [[ -z "$REDIS" ]]; then
+  echo "test.sh: redis-server is missing; install Debian's redis-server (.ci/run does)" >&2
+  exit 1
+fi
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+redis_port=$(free_port)
 logdir=$(mktemp -d)
 # setsid: the emulator's Java child must die with the group, or it outlives us.
 setsid "$EMULATOR" --host=127.0.0.1 --port="$port" >"$logdir/emulator.log" 2>&1 &
 emu_pid=$!
-cleanup() { kill -- -"$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; rm -rf "$logdir"; }
+setsid "$REDIS" --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no >"$logdir/redis.log" 2>&1 &
+redis_pid=$!
+cleanup() {
+  kill -- -"$emu_pid" -"$redis_pid" 2>/dev/null || true
+  wait "$emu_pid" "$redis_pid" 2>/dev/null || true
+  rm -rf "$logdir"
+}
 trap cleanup EXIT
 
 for _ in $(seq 1 120); do
@@ -27,7 +42,15 @@ for _ in $(seq 1 120); do
 done
 (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null || { cat "$logdir/emulator.log" >&2; echo "test.sh: emulator did not listen on $port" >&2; exit 1; }
 
+for _ in $(seq 1 60); do
+  if (exec 3<>/dev/tcp/127.0.0.1/"$redis_port") 2>/dev/null; then break; fi
+  sleep 0.2
+done
+(exec 3<>/dev/tcp/127.0.0.1/"$redis_port") 2>/dev/null || { cat "$logdir/redis.log" >&2; echo "test.sh: redis did not listen on $redis_port" >&2; exit 1; }
+
 export PUBSUB_EMULATOR_HOST="127.0.0.1:$port"
 export REQUIRE_EMULATOR=1
+export REDIS_ADDR="127.0.0.1:$redis_port"
+export REQUIRE_REDIS=1
 export TWILIO_OAI_DIR=${TWILIO_OAI_DIR:-$(cd .. && pwd)/shared/twilio-oai}
 go test -race -count=1 -timeout 30m "$@" ./...
