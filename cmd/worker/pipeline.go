@@ -17,9 +17,12 @@ import (
 	"github.com/connectorworks/twilio-worker/internal/twiliohttp"
 )
 
-// requestTimeout bounds one HTTP request to Twilio, below the task deadline
+// requestTimeout bounds one HTTP attempt to Twilio, below the task deadline
 // so a task can see the failure and answer it.
 const requestTimeout = 30 * time.Second
+
+// throttlePenalty is how long the pace stays halved after a 429.
+const throttlePenalty = 10 * time.Second
 
 // twilioStack builds the shared HTTP transport to Twilio (see package
 // twiliohttp for the order) and returns the limiter for its stats.
@@ -37,12 +40,17 @@ func twilioStack(cfg *Config) (http.RoundTripper, *limiter.Transport, error) {
 		lc.MaxInFlight = cfg.MaxInFlight
 	}
 	lim := limiter.NewTransport(twiliohttp.Rewrite(base, twiliohttp.NewBase(max(lc.MaxInFlight, 2))), lc)
-	return twiliohttp.BufferErrors(lim), lim, nil
+	stack := twiliohttp.Retry(twiliohttp.BufferErrors(lim), twiliohttp.RetryConfig{
+		AttemptTimeout: min(requestTimeout, cfg.TaskTimeout),
+		// A 429 means Twilio's concurrency limit: halve the pace for a while.
+		OnThrottle: func() { lim.Penalize(0.5, throttlePenalty) },
+	})
+	return stack, lim, nil
 }
 
 // newTaskHandler wires executor and middleware into the handler chain.
 func newTaskHandler(cfg *Config, token secret.String, stack http.RoundTripper, log *zap.Logger) handler.Func {
-	factory := twiliohttp.NewFactory(cfg.AccountSID, token, stack, min(requestTimeout, cfg.TaskTimeout), "twilio-worker/"+version)
+	factory := twiliohttp.NewFactory(cfg.AccountSID, token, stack, 0, "twilio-worker/"+version)
 	exec := &entities.Executor{
 		Catalogue:  entities.NewCatalogue(),
 		AccountSID: cfg.AccountSID,

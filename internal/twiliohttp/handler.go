@@ -21,11 +21,10 @@ type Factory struct {
 }
 
 // NewFactory returns a Factory. transport is the shared stack under the
-// context transport; timeout bounds each HTTP request (0 → 30 s).
+// context transport; timeout bounds each HTTP call as twilio-go sees it,
+// retries included (0: only the task's context bounds it, and Retry bounds
+// each attempt).
 func NewFactory(accountSID string, token secret.String, transport http.RoundTripper, timeout time.Duration, userAgent ...string) *Factory {
-	if timeout <= 0 {
-		timeout = 30 * time.Second
-	}
 	return &Factory{accountSID: accountSID, token: token, transport: transport, timeout: timeout, userAgent: userAgent}
 }
 

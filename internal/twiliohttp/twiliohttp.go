@@ -5,9 +5,10 @@
 //
 // Transport order, outermost first (cmd/worker composes it):
 //
-//	contextTransport → bufferErrors → limiter.Transport → rewrite → *http.Transport
+//	contextTransport → Retry → BufferErrors → limiter.Transport → Rewrite → *http.Transport
 //
-// bufferErrors sits outside the limiter because twilio-go never closes an
+// Retry sits outside the limiter so every retry pays its token.
+// BufferErrors sits outside the limiter because twilio-go never closes an
 // error response's body: reading and closing it here releases the
 // limiter's in-flight slot and lets the connection be reused.
 package twiliohttp
