@@ -22,6 +22,7 @@ import (
 //	  20003 authentication failed                UNAUTHENTICATED      no
 //	  20404 not found                            NOT_FOUND            no
 //	  20429 too many concurrent requests         RESOURCE_EXHAUSTED   yes
+//	  30001, 30036, 63017, 63018 queue pressure  RESOURCE_EXHAUSTED   yes
 //	  21211 invalid To number                    INVALID_ARGUMENT     no
 //	  21212 invalid From number                  INVALID_ARGUMENT     no
 //	  21614 To is not a mobile number            INVALID_ARGUMENT     no
@@ -113,7 +114,11 @@ func twilioCodeClass(code int) (codes.Code, bool) {
 		return codes.Unauthenticated, false
 	case 20404:
 		return codes.NotFound, false
-	case 20429, 21611:
+	// 20429: concurrency; 21611: the sender's queue is full (10 h of
+	// messages); 30001 queue overflow, 30036 validity period expired in the
+	// queue, 63017/63018 messaging rate limits: all queue pressure, worth a
+	// later retry but not an immediate one.
+	case 20429, 21611, 30001, 30036, 63017, 63018:
 		return codes.ResourceExhausted, true
 	case 21211, 21212, 21614:
 		return codes.InvalidArgument, false
