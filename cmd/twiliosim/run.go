@@ -40,7 +40,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("listen on --addr %s: %w", cfg.addr, err)
 	}
-	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
+	// Requests held by --fail-timeout end when shutdown starts, through their
+	// contexts, so they cannot outlast the grace period. (Latency waits end
+	// too: in-flight requests are answered at once.)
+	holds, endHolds := context.WithCancel(context.WithoutCancel(ctx))
+	defer endHolds()
+	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return holds }}
+	srv.RegisterOnShutdown(endHolds)
 	if _, err := fmt.Fprintf(stdout, "listening on http://%s\n", publicAddr(cfg.addr, ln.Addr())); err != nil {
 		ln.Close()
 		return fmt.Errorf("write to stdout: %w", err)

@@ -132,6 +132,13 @@ func TestRunConfigErrors(t *testing.T) {
 		{"argument", []string{"serve"}, []string{`"serve"`}},
 		{"missing fixtures", []string{"--fixtures", filepath.Join(dir, "nope.json")}, []string{"--fixtures", "nope.json"}},
 		{"bad fixtures", []string{"--fixtures", badFixtures}, []string{"bad.json", `"sms"`, "messages"}},
+		{"fail-429 above 1", []string{"--fail-429", "1.5"}, []string{"--fail-429", "between 0 and 1"}},
+		{"negative fail-500", []string{"--fail-500", "-0.1"}, []string{"--fail-500", "between 0 and 1"}},
+		{"NaN fail-timeout", []string{"--fail-timeout", "NaN"}, []string{"--fail-timeout"}},
+		{"fail-500-applied above 1", []string{"--fail-500-applied", "2"}, []string{"--fail-500-applied"}},
+		{"unparsable fraction", []string{"--fail-500", "often"}, []string{"-fail-500"}},
+		{"fractions past 1", []string{"--fail-429", "0.6", "--fail-500", "0.3", "--fail-timeout", "0.2"}, []string{"--fail-429 + --fail-500 + --fail-timeout", "at most 1"}},
+		{"zero hold", []string{"--fail-timeout-hold", "0s"}, []string{"--fail-timeout-hold"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

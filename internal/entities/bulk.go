@@ -71,7 +71,11 @@ func (x *Executor) matching(ctx context.Context, e *Entity, clause string) ([]ma
 	if err != nil {
 		return nil, err
 	}
-	if q.key == "" && !e.Supports(List) {
+	if !e.Supports(List) && (q.key == "" || !e.Supports(Get)) {
+		if !e.Supports(Get) {
+			return nil, codes.Errorf(codes.InvalidArgument, "%s can neither be listed nor read in Twilio, so it "+
+				"cannot be found by filterClause: give entityId (%s)", e.Name, e.IDForm())
+		}
 		return nil, codes.Errorf(codes.InvalidArgument, "%s has no list endpoint in Twilio, so its filterClause must "+
 			"name the row: %s = '…' (or give entityId)", e.Name, e.Key)
 	}

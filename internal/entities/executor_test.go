@@ -161,6 +161,7 @@ func TestInputErrors(t *testing.T) {
 		{`{"entity":"Messages","operation":"LIST","listEntitiesSortByColumns":["DateSen"]}`, `unknown column "DateSen"`},
 		{`{"entity":"Messages","operation":"LIST","listEntitiesSortByColumns":["DateSent UP"]}`, "optionally followed by DESC"},
 		{`{"entity":"Media","operation":"LIST"}`, "Media needs its parent MessageSid"},
+		{`{"entity":"UserDefinedMessageSubscriptions","operation":"DELETE","filterClause":"CallSid = 'CA00000000000000000000000000000001' AND Sid = 'ZY00000000000000000000000000000001'"}`, "cannot be found by filterClause"},
 		{`{"entity":"Media","operation":"GET","entityId":"ME00000000000000000000000000000001"}`, "MessageSid/Sid"},
 		{`{"entity":"Media","operation":"GET","entityId":"XX1/ME00000000000000000000000000000001"}`, "MessageSid"},
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/twilio/twilio-go/client"
 
+	"github.com/connectorworks/twilio-worker/internal/codes"
 	"github.com/connectorworks/twilio-worker/internal/handler"
 )
 
@@ -62,6 +63,9 @@ func (x *Executor) listRows(ctx context.Context, e *Entity, q *query, pos positi
 	if q.key != "" && e.Supports(Get) {
 		rows, err := x.byKey(ctx, e, q, addr)
 		return rows, nil, err
+	}
+	if !e.Supports(List) { // never GET a list path Twilio does not have
+		return nil, nil, codes.Errorf(codes.InvalidArgument, "%s cannot be listed in Twilio", e.Name)
 	}
 	if !q.exact || !e.Paged {
 		pos.Size = twilioMaxPage

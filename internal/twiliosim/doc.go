@@ -55,6 +55,37 @@
 // nullable), lists carry the spec's paging envelope, and each operation
 // answers the success status the spec declares.
 //
+// # Faults
+//
+// For reliability tests, Config.Fail429, Fail500 and FailTimeout inject
+// faults into fractions of the requests. Only requests that passed
+// everything that answers an error first (route, credentials, method, path
+// SIDs, parameters, Twilio's content rules such as the magic numbers) are
+// eligible, and not those carrying NoFaultsHeader: 1, which tests use to
+// read state back. Each eligible request draws its fate from a source of
+// its own seeded by Config.Seed, so with a seed the same order of requests
+// meets the same faults. The faults model what a client of the real Twilio
+// cannot tell apart:
+//
+//   - 429: Twilio refused the request before doing anything. The answer is
+//     429 20429 "Too Many Requests" with Retry-After: 1 (seconds). Nothing
+//     happens, so retrying is safe.
+//   - 500: Twilio failed, before or after doing the work. A write (create,
+//     update, delete) takes effect first with probability
+//     Config.Fail500AfterApply (0.5 unless set), and 500 20500 "Internal
+//     Server Error" replaces its answer; otherwise nothing happens. The
+//     client cannot know which: a blind retry of a create may send twice.
+//   - timeout: the request is held, unanswered, for Config.TimeoutHold (30
+//     seconds unless set) or until the client gives up, and then the
+//     connection is closed without a response. A write takes effect at
+//     once with the same probability Fail500AfterApply, as a create whose
+//     answer was lost.
+//
+// A faulted read never runs. FaultCounts counts the faults by kind and by
+// whether the write took effect (a write that ran but failed, such as a
+// delete of a missing row, did not). The request log records a dropped
+// request with status 0. Latency delays 429 and 500 answers like any other.
+//
 // # State
 //
 // Rows are kept per store in Twilio's JSON shape (snake_case, nested objects

@@ -3,6 +3,7 @@ package twiliosim_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -92,6 +93,7 @@ func newSim(t testing.TB, cfg twiliosim.Config) *twiliosim.Server {
 // answer is a raw HTTP answer decoded from JSON.
 type answer struct {
 	status int
+	header http.Header
 	body   map[string]any
 }
 
@@ -99,10 +101,24 @@ type answer struct {
 // the form body.
 func (e *env) do(t testing.TB, method, path string, form url.Values) answer {
 	t.Helper()
-	return e.doAs(t, method, path, form, accountSID, authToken)
+	return e.send(t, e.request(t, method, path, form))
 }
 
 func (e *env) doAs(t testing.TB, method, path string, form url.Values, user, pass string) answer {
+	t.Helper()
+	return e.send(t, e.requestAs(t, method, path, form, user, pass))
+}
+
+// request builds a raw request with the test credentials; form, when not
+// nil, is the form body.
+func (e *env) request(t testing.TB, method, path string, form url.Values) *http.Request {
+	t.Helper()
+	return e.requestAs(t, method, path, form, accountSID, authToken)
+}
+
+// requestAs builds a raw request with Basic user and pass, none when both
+// are empty.
+func (e *env) requestAs(t testing.TB, method, path string, form url.Values, user, pass string) *http.Request {
 	t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -118,19 +134,39 @@ func (e *env) doAs(t testing.TB, method, path string, form url.Values, user, pas
 	if user != "" || pass != "" {
 		req.SetBasicAuth(user, pass)
 	}
-	resp, err := e.http.Do(req)
+	return req
+}
+
+// send sends req; a transport error or a body that is not JSON fails the
+// test.
+func (e *env) send(t testing.TB, req *http.Request) answer {
+	t.Helper()
+	a, err := e.try(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	a := answer{status: resp.StatusCode}
-	if len(raw) > 0 {
-		if err := json.Unmarshal(raw, &a.body); err != nil {
-			t.Fatalf("%s %s: body is not a JSON object: %v: %s", method, path, err, raw)
-		}
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	return a
+}
+
+// try sends req and decodes the answer. It returns the transport error of
+// a request that got no answer, or an error for a body that is not JSON.
+func (e *env) try(req *http.Request) (answer, error) {
+	resp, err := e.http.Do(req)
+	if err != nil {
+		return answer{}, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return answer{}, err
+	}
+	a := answer{status: resp.StatusCode, header: resp.Header}
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &a.body); err != nil {
+			return a, fmt.Errorf("body is not a JSON object: %v: %s", err, raw)
+		}
+	}
+	return a, nil
 }
 
 // wantTwilioError checks err is a *client.TwilioRestError with status and code.

@@ -17,7 +17,7 @@ type Request struct {
 	Query  url.Values
 	Form   url.Values // the form-encoded body of a POST
 	Time   time.Time  // when it arrived, by Config.Now
-	Status int        // the HTTP status answered
+	Status int        // the HTTP status answered; 0 when a timeout fault dropped it
 }
 
 // Requests returns a copy of the request log, oldest first (at most the last

@@ -39,6 +39,7 @@ var scenarios = []scenario{
 	{name: "CallAnnotation", run: callAnnotation},
 	{name: "ServicesPaging", run: servicesPaging},
 	{name: "StatusesAndNames", run: statusesAndNames},
+	{name: "FaultAnswers", cfg: twiliosim.Config{Fail429: 0.5, Fail500: 0.5, Fail500AfterApply: 1}, run: faultAnswers},
 }
 
 func TestScenarios(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"time"
 )
 
 // accountPattern is Twilio's AccountSid pattern, checked before auth so a
@@ -15,11 +14,13 @@ import (
 var accountPattern = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
 
 // reply is what a request is answered with: a status and a JSON body, or no
-// body (nil) for 204.
+// body (nil) for 204; or nothing at all when drop is set (a timeout fault).
 type reply struct {
-	status int
-	body   any
-	allow  string // the Allow header of a 405
+	status     int
+	body       any
+	allow      string // the Allow header of a 405
+	retryAfter string // the Retry-After header of a 429
+	drop       bool
 }
 
 func errorReply(e *apiError) reply { return reply{status: e.status, body: e.body()} }
@@ -37,7 +38,7 @@ type call struct {
 }
 
 // ServeHTTP answers one Twilio REST request, after Config.Latency, and logs
-// it for Requests.
+// it for Requests. A request that draws a timeout fault gets no answer.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	arrived := s.cfg.Now()
 	query, form, err := readInput(r)
@@ -47,48 +48,68 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		rep = s.serve(r, query, form)
 	}
-	s.wait(r)
+	entry := Request{Method: r.Method, Path: r.URL.Path, Query: query, Form: form, Time: arrived, Status: rep.status}
+	if rep.drop {
+		s.drop(r, entry) // does not return
+	}
+	pause(r.Context(), s.cfg.Latency)
 	s.write(w, rep)
-	s.record(Request{Method: r.Method, Path: r.URL.Path, Query: query, Form: form, Time: arrived, Status: rep.status})
+	s.record(entry)
 }
 
-// serve routes, authenticates and validates a request, then runs its
-// operation. The order decides which error a doubly wrong request gets:
-// unknown path, credentials, retired endpoint, method, path SID, parameters.
+// serve admits a request, then runs its operation or answers a fault in
+// its place.
 func (s *Server) serve(r *http.Request, query, form url.Values) reply {
+	c, rep := s.admit(r, query, form)
+	if c == nil {
+		return rep
+	}
+	return s.runFaulty(r, c)
+}
+
+// admit routes, authenticates and validates a request, and returns its call,
+// or nil and the error answer. The order decides which error a doubly wrong
+// request gets: unknown path, credentials, retired endpoint, method, path
+// SID, parameters.
+func (s *Server) admit(r *http.Request, query, form url.Values) (*call, reply) {
 	rt, params := s.find(r.URL.Path)
 	if rt == nil {
-		return errorReply(notFound(r.URL.Path))
+		return nil, errorReply(notFound(r.URL.Path))
 	}
 	account, hasAccount := params["AccountSid"]
 	if hasAccount && !accountPattern.MatchString(account) {
-		return errorReply(notFound(r.URL.Path))
+		return nil, errorReply(notFound(r.URL.Path))
 	}
 	account, err := s.authenticate(r, account, hasAccount)
 	if err != nil {
-		return errorReply(err)
+		return nil, errorReply(err)
 	}
 	if rt.res.hooks.retired && s.cfg.RetiredFeedback {
-		return errorReply(notFound(r.URL.Path))
+		return nil, errorReply(notFound(r.URL.Path))
 	}
 	op, allow := rt.operation(r.Method)
 	if op == nil {
 		rep := errorReply(methodNotAllowed(r.Method, r.URL.Path))
 		rep.allow = allow
-		return rep
+		return nil, rep
 	}
 	c := &call{res: rt.res, op: op, path: r.URL.Path, base: baseURL(r), account: account,
 		params: params, query: query, form: form}
 	if err := c.checkPath(); err != nil {
-		return errorReply(err)
+		return nil, errorReply(err)
 	}
 	if err := c.checkInput(); err != nil {
-		return errorReply(err)
+		return nil, errorReply(err)
 	}
-	if h := rt.res.hooks.prepare; h != nil {
+	return c, reply{}
+}
+
+// run runs an admitted call's operation.
+func (s *Server) run(c *call) reply {
+	if h := c.res.hooks.prepare; h != nil {
 		h(s, c)
 	}
-	return op.run(s, c)
+	return c.op.run(s, c)
 }
 
 // readInput parses the query strictly and, for a POST, the form body. A
@@ -113,26 +134,16 @@ func readInput(r *http.Request) (url.Values, url.Values, *apiError) {
 	return query, r.PostForm, nil
 }
 
-// wait holds the response for Config.Latency, or until the client leaves.
-func (s *Server) wait(r *http.Request) {
-	if s.cfg.Latency <= 0 {
-		return
-	}
-	t := time.NewTimer(s.cfg.Latency)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-r.Context().Done():
-	}
-}
-
 // write sends rep with Twilio's headers: a request id on every answer, Allow
-// on a 405, a Basic challenge on a 401.
+// on a 405, Retry-After on a 429, a Basic challenge on a 401.
 func (s *Server) write(w http.ResponseWriter, rep reply) {
 	h := w.Header()
 	h.Set("Twilio-Request-Id", s.ids.requestID())
 	if rep.allow != "" {
 		h.Set("Allow", rep.allow)
+	}
+	if rep.retryAfter != "" {
+		h.Set("Retry-After", rep.retryAfter)
 	}
 	if rep.status == http.StatusUnauthorized {
 		h.Set("WWW-Authenticate", `Basic realm="Twilio API"`)

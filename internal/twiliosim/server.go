@@ -12,8 +12,8 @@ import (
 )
 
 // Config tunes a Server. The zero value serves every account to any
-// non-empty password, with no latency, the wall clock, random SIDs and live
-// call feedback endpoints.
+// non-empty password, with no latency, the wall clock, random SIDs, live
+// call feedback endpoints and no faults.
 type Config struct {
 	// AccountSID, when set, is the only account served: the Basic user must
 	// equal it, and the path's account SID must be it or a subaccount it
@@ -30,8 +30,25 @@ type Config struct {
 	// FeedbackSummary) answer 404 20404, as live Twilio does since 2024.
 	RetiredFeedback bool
 	// Seed, when non-zero, makes generated SIDs, validation codes and
-	// request ids a deterministic sequence.
+	// request ids a deterministic sequence, and the injected faults too
+	// (from a source of their own, so faults do not change the SIDs).
 	Seed uint64
+
+	// Fail429, Fail500 and FailTimeout are the fractions (0..1) of
+	// requests answered with an injected fault: 429 20429 with Retry-After,
+	// 500 20500, or no answer at all (see the package doc, Faults). Only
+	// authenticated, valid requests without NoFaultsHeader are eligible.
+	// Values are clamped to 0..1; when they sum past 1, 429 comes first,
+	// then 500, and the timeouts get what is left.
+	Fail429, Fail500, FailTimeout float64
+	// Fail500AfterApply is the probability that a write (create, update,
+	// delete) faulted with a 500 or a timeout took effect before the fault:
+	// the row exists although the client saw an error. Zero means 0.5; a
+	// negative value means never.
+	Fail500AfterApply float64
+	// TimeoutHold is how long a timed-out request is held, unanswered,
+	// unless the client leaves first; zero means 30 seconds.
+	TimeoutHold time.Duration
 }
 
 // Server is the simulator: an http.Handler over an in-memory store of
@@ -43,6 +60,7 @@ type Server struct {
 	routes    []route
 	patterns  map[string]*regexp.Regexp // compiled once; read-only afterwards
 	ids       *idSource
+	faults    *faults
 
 	logMu sync.Mutex
 	log   []Request
@@ -62,6 +80,7 @@ func New(cfg Config) *Server {
 		byKey:    map[string]*rowStore{},
 		patterns: map[string]*regexp.Regexp{},
 		ids:      newIDSource(cfg.Seed),
+		faults:   newFaults(cfg),
 	}
 	for _, spec := range entities.Specs() {
 		if servable(spec) {

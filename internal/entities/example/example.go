@@ -19,7 +19,10 @@ const PageSize = 25
 // showcase names inputs an example payload includes even when optional,
 // because a task without them is rarely what anyone means (a message
 // needs a sender and a body) and they show the connector's renames.
-var showcase = []string{"Sender", "Body", "Name"}
+// Url and AreaCode are there because Twilio requires one of a group the
+// spec cannot mark as required: a call needs Url, Twiml or ApplicationSid;
+// a number purchase needs PhoneNumber or AreaCode.
+var showcase = []string{"Sender", "Body", "Name", "Url", "AreaCode"}
 
 // Builder builds example tasks. Build it with New; it is immutable and safe
 // for concurrent use.

@@ -83,6 +83,8 @@ func textFor(name, format string) string {
 		return body
 	case name == "CountryCode" || name == "IsoCountry":
 		return countryCode
+	case name == "AreaCode":
+		return "415"
 	case strings.HasSuffix(name, "Url"):
 		return uri
 	}

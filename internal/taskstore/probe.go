@@ -1,0 +1,3 @@
+package taskstore
+
+import _ "github.com/redis/go-redis/v9"
