@@ -108,13 +108,17 @@ func (a *adapter) publish(ctx context.Context, m *handler.Message, res *handler.
 	return err
 }
 
-// receiveSettings sizes flow control from the rate budget: enough tasks
-// outstanding to keep the budget busy while each waits its turn, but not so
-// many that leases pile up (style.md §1.5).
+// receiveSettings sizes flow control from the rate budget and the task
+// deadline (style.md §1.5): enough tasks outstanding to keep the budget busy
+// for a few seconds while each waits its turn (4 s of budget, at least 64),
+// leases extended while a task waits for the limiter or for Twilio, up to
+// the longest a task can take; a message held longer than that belongs to
+// a stuck or dead worker and is redelivered.
 func receiveSettings(cfg *Config) pubsub.ReceiveSettings {
 	rps := cfg.Nodes * 25
 	s := pubsub.DefaultReceiveSettings
 	s.MaxOutstandingMessages = min(max(rps*4, 64), 10000)
+	s.MaxExtension = cfg.TaskTimeout + cfg.ShutdownGrace + time.Minute
 	s.MaxOutstandingBytes = 256 << 20
 	// Short lease extensions: messages this worker holds but never starts
 	// (streamed ahead of flow control when it stops or dies) return to the

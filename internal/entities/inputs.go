@@ -75,6 +75,10 @@ func (e *Entity) findInput(op Op, ins []Input, name string) (*Input, error) {
 		name, e.Name, op, strings.Join(names, ", "))
 }
 
+// maxArrayItems bounds an array input: Twilio's arrays are short (at most
+// 10 MediaUrl), and a huge one would only be refused after a costly request.
+const maxArrayItems = 100
+
 // encodeValue checks one payload value against its parameter and renders
 // it as form values (arrays as repeated keys).
 func encodeValue(in *Input, v any) ([]string, error) {
@@ -83,6 +87,10 @@ func encodeValue(in *Input, v any) ([]string, error) {
 		list, ok := v.([]any)
 		if !ok {
 			list = []any{v} // a single value is a one-element list
+		}
+		if len(list) > maxArrayItems {
+			return nil, codes.Errorf(codes.InvalidArgument, "connectorInputPayload: %s has %d items; at most %d are "+
+				"accepted (Twilio takes far fewer, e.g. 10 MediaUrl)", in.Name, len(list), maxArrayItems)
 		}
 		out := make([]string, 0, len(list))
 		for _, item := range list {
