@@ -15,6 +15,7 @@ import (
 
 	"github.com/connectorworks/twilio-worker/internal/handler"
 	"github.com/connectorworks/twilio-worker/internal/secret"
+	"github.com/connectorworks/twilio-worker/internal/taskstore"
 	"github.com/connectorworks/twilio-worker/internal/twiliosim"
 )
 
@@ -119,7 +120,14 @@ func newBenchPipeline(b *testing.B, run serveFunc) *benchPipeline {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := newTaskHandler(cfg, cfg.AuthToken, stack, zap.NewNop())
+	// The default in-memory task store, as worker local and a single
+	// replica run with: its cost is part of the pipeline's.
+	store, err := taskstore.Open(ctx, "memory://", time.Now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	h := newTaskHandler(cfg, cfg.AuthToken, stack, store, zap.NewNop())
 	rs := p.client.Subscriber(localResultSub)
 	rs.ReceiveSettings.NumGoroutines = benchStreams
 	served, received := make(chan error, 1), make(chan error, 1)

@@ -33,6 +33,7 @@ type Config struct {
 	TaskTimeout     time.Duration
 	MaxInFlight     int
 	ShutdownGrace   time.Duration
+	TaskStore       string // "" / memory:// or redis://…; may hold a password: never log it
 
 	// worker local only
 	Local     bool
@@ -65,6 +66,7 @@ func (c *Config) settings() []setting {
 		{"twilio-base-url", "TWILIO_BASE_URL", twiliohttp.DefaultBaseURL, "send every Twilio request to this scheme://host[:port]", &c.TwilioBaseURL},
 		{"connection-name", "CONNECTION_NAME", "", "connection name (tags logs)", &c.ConnectionName},
 		{"log-level", "LOG_LEVEL", "error", "debug, info, warn or error", &c.LogLevel},
+		{"task-store", "TASK_STORE", "memory://", "where task outcomes are kept for redeliveries: memory:// (one worker) or redis://host:port[/db] (a pool)", &c.TaskStore},
 	}
 }
 
@@ -183,6 +185,10 @@ func (c *Config) Validate() error {
 	}
 	if _, err := twiliohttp.ParseBaseURL(c.TwilioBaseURL); err != nil {
 		return configErr("--twilio-base-url / TWILIO_BASE_URL: %v", err)
+	}
+	if !strings.HasPrefix(c.TaskStore, "memory://") && !strings.HasPrefix(c.TaskStore, "redis://") &&
+		!strings.HasPrefix(c.TaskStore, "rediss://") {
+		return configErr("--task-store / TASK_STORE must be memory:// or redis://[user:password@]host[:port][/db] (rediss:// for TLS)")
 	}
 	if c.ConnectionName != "" && !connectionPattern.MatchString(c.ConnectionName) {
 		return configErr("--connection-name / CONNECTION_NAME %q: use lower-case letters, digits and hyphens, "+

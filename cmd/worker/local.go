@@ -60,7 +60,12 @@ func runLocal(ctx context.Context, cfg *Config, stdin io.Reader, stdout io.Write
 	if token.IsZero() && !cfg.Live {
 		token = secret.New(localToken)
 	}
-	h := newTaskHandler(cfg, token, stack, log)
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	h := newTaskHandler(cfg, token, stack, store, log)
 	return runLocalJob(ctx, cfg, ps, h, tasks, stdout, log)
 }
 

@@ -62,6 +62,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return configErr("--log-level: %v", err)
 	}
 	defer func() { _ = syncLogger(log) }()
+	useRedisLogger(log)
 	log.Info("starting", zap.String("version", version), zap.Bool("local", local), zap.Int("nodes", cfg.Nodes))
 	if local {
 		return runLocal(ctx, cfg, stdin, stdout, log)
@@ -79,6 +80,11 @@ func runCloud(ctx context.Context, cfg *Config, log *zap.Logger) error {
 	if err != nil {
 		return err
 	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
 	// The Pub/Sub client must outlive the shutdown signal: in-flight tasks
 	// still publish their results after ctx is cancelled.
 	ps, err := pubsub.NewClient(context.WithoutCancel(ctx), cfg.Project)
@@ -86,5 +92,5 @@ func runCloud(ctx context.Context, cfg *Config, log *zap.Logger) error {
 		return fmt.Errorf("pubsub client: %w", err)
 	}
 	defer ps.Close()
-	return serve(ctx, cfg, ps, newTaskHandler(cfg, token, stack, log), log)
+	return serve(ctx, cfg, ps, newTaskHandler(cfg, token, stack, store, log), log)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/connectorworks/twilio-worker/internal/handler"
 	"github.com/connectorworks/twilio-worker/internal/limiter"
 	"github.com/connectorworks/twilio-worker/internal/secret"
+	"github.com/connectorworks/twilio-worker/internal/taskstore"
 	"github.com/connectorworks/twilio-worker/internal/twiliohttp"
 )
 
@@ -49,17 +50,38 @@ func twilioStack(cfg *Config) (http.RoundTripper, *limiter.Transport, error) {
 }
 
 // newTaskHandler wires executor and middleware into the handler chain.
-func newTaskHandler(cfg *Config, token secret.String, stack http.RoundTripper, log *zap.Logger) handler.Func {
+func newTaskHandler(cfg *Config, token secret.String, stack http.RoundTripper, store taskstore.Store, log *zap.Logger) handler.Func {
 	factory := twiliohttp.NewFactory(cfg.AccountSID, token, stack, 0, "twilio-worker/"+version)
 	exec := &entities.Executor{
 		Catalogue:  entities.NewCatalogue(),
 		AccountSID: cfg.AccountSID,
 		Handler:    factory.Handler,
 	}
-	// Log outermost sees the final result; Recover innermost turns a panic
-	// into an ordinary error that Classify maps to INTERNAL.
+	// Log outermost sees the final result; Idempotency next answers a task
+	// already done from the store and records every outcome; Recover
+	// innermost turns a panic into an ordinary error that Classify maps to
+	// INTERNAL.
+	idem := handler.IdempotencyConfig{
+		Lease:     cfg.TaskTimeout + leaseMargin,
+		Canonical: exec.Canonical,
+		Logger:    log,
+	}
 	return handler.Chain(handler.New(exec, time.Now),
-		handler.Log(log), handler.Classify(), handler.Timeout(cfg.TaskTimeout), handler.Recover())
+		handler.Log(log), handler.Idempotency(store, idem), handler.Classify(),
+		handler.Timeout(cfg.TaskTimeout), handler.Recover())
+}
+
+// leaseMargin keeps an attempt's lease longer than the attempt itself, so
+// a live attempt never meets a second one at the same task.
+const leaseMargin = time.Minute
+
+// openStore opens the task store named by --task-store.
+func openStore(ctx context.Context, cfg *Config) (taskstore.Store, error) {
+	s, err := taskstore.Open(ctx, cfg.TaskStore, time.Now)
+	if err != nil {
+		return nil, fmt.Errorf("task store: %w", err)
+	}
+	return s, nil
 }
 
 // serve receives tasks until ctx is cancelled, then lets the tasks in

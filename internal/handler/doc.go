@@ -9,18 +9,22 @@
 // The worker assembles the handler as
 //
 //	h := handler.Chain(handler.New(ops, time.Now),
-//		handler.Log(logger), // outermost: one log line per outcome, with its duration
-//		handler.Classify(),  // errors → FAILED Result with the contract's error.code
-//		handler.Timeout(d),  // one deadline per task
-//		handler.Recover(),   // innermost: a panic becomes an ordinary error that Classify maps
+//		handler.Log(logger),              // outermost: one log line per outcome, with its duration
+//		handler.Idempotency(store, icfg), // a done task is answered from the store; every outcome is recorded
+//		handler.Classify(),               // errors → FAILED Result with the contract's error.code
+//		handler.Timeout(d),               // one deadline per task
+//		handler.Recover(),                // innermost: a panic becomes an ordinary error that Classify maps
 //	)
 //
 // Chain makes its first middleware the outermost. Recover sits inside
 // Classify so a panic still yields a FAILED result (INTERNAL) instead of a
 // crashed worker or a message redelivered forever; Timeout sits inside
 // Classify so a deadline becomes DEADLINE_EXCEEDED; Log sits outside
-// everything so it sees the final Result and the whole duration. A short
-// in-process Retry, when added, belongs between Classify and Timeout.
+// everything so it sees the final Result and the whole duration.
+// Idempotency sits inside Log (so republished and refused tasks are logged)
+// and outside Classify (so it stores the final Result and still sees a
+// cancellation) and Timeout (so its lease covers the whole deadline).
+// Retries live in the HTTP transport, below all of this.
 //
 // # Delivery semantics
 //

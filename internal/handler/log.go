@@ -48,6 +48,8 @@ func outcome(m *Message, r *Result, err error) (zapcore.Level, string, []zap.Fie
 	switch {
 	case errors.Is(err, context.Canceled):
 		msg, status, info = "task interrupted by shutdown; not acknowledged, it will be redelivered", "CANCELED", nil
+	case errors.Is(err, ErrTaskInProgress):
+		msg, status, info = "another attempt at this task is in progress; not acknowledged, it will be redelivered", "IN_PROGRESS", nil
 	case err != nil:
 		info = errorInfo(err, r.Operation)
 		level, msg, status = levelFor(info.Code), "task failed without a result", StatusFailed

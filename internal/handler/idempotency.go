@@ -1,0 +1,243 @@
+package handler
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/connectorworks/twilio-worker/internal/codes"
+	"github.com/connectorworks/twilio-worker/internal/taskstore"
+)
+
+// ErrTaskInProgress is what Idempotency returns, with no Result, for a task
+// that another attempt is running right now (a redelivery that overtook the
+// first delivery, or a second replica). The adapter nacks it; a later
+// delivery finds the task done, or abandoned if that attempt died.
+var ErrTaskInProgress = errors.New("another attempt at this task is in progress; it will be retried")
+
+// Defaults for IdempotencyConfig's zero fields.
+const (
+	DefaultLease           = 5 * time.Minute
+	DefaultResultTTL       = 24 * time.Hour
+	DefaultAtLeastOnceAttr = "atLeastOnce"
+	DefaultStoreTimeout    = 10 * time.Second
+)
+
+// IdempotencyConfig configures Idempotency. Zero fields take the defaults.
+type IdempotencyConfig struct {
+	// Lease is how long one attempt holds its task (DefaultLease). It must
+	// be longer than the longest attempt, i.e. the Timeout middleware's
+	// deadline plus a margin: a live attempt whose lease ran out can meet a
+	// second attempt at the same task.
+	Lease time.Duration
+	// ResultTTL is how long a result is kept for redeliveries
+	// (DefaultResultTTL).
+	ResultTTL time.Duration
+	// AtLeastOnceAttribute names the message attribute that, set to
+	// "true", lets an abandoned CREATE or ACTION run again
+	// (DefaultAtLeastOnceAttr).
+	AtLeastOnceAttribute string
+	// StoreTimeout bounds each Finish and Abort call
+	// (DefaultStoreTimeout). Those run even when the task's ctx is
+	// canceled, since recording the outcome of an interrupted attempt
+	// matters most at shutdown.
+	StoreTimeout time.Duration
+	// Canonical maps an entity name to the catalogue's, for the results
+	// Idempotency answers itself (pass Ops.Canonical); nil keeps raw names.
+	Canonical func(entity string) (string, bool)
+	// Now supplies those results' timestamps; nil means time.Now.
+	Now func() time.Time
+	// Logger gets a warning when a result could not be recorded (the
+	// result is still returned, so the Log middleware reports success);
+	// nil logs nothing.
+	Logger *zap.Logger
+}
+
+// Idempotency returns a Middleware that gives each task id one answer per
+// store, the same on every redelivery, across restarts and (with a shared
+// store) replicas, and never a second Twilio call where the worker can know
+// the first one happened (contract.md §2, design.md
+// decision 5). Per message it calls store.Begin with the task id and:
+//
+//   - Done: returns the stored Result (with this delivery's
+//     DeliveryAttempt) without calling the inner Func.
+//   - InProgress: returns ErrTaskInProgress.
+//   - Abandoned, for a CREATE or ACTION without the at-least-once
+//     attribute: returns, without calling the inner Func, a FAILED
+//     DEADLINE_EXCEEDED result saying the outcome is unknown, and records
+//     it. Other tasks run again as if New.
+//   - New: runs the inner Func. A Result with a nil error is recorded with
+//     Finish and returned. Anything else (an error such as
+//     context.Canceled at shutdown, or no Result) releases the claim with
+//     Abort, keeping the "started" mark for a CREATE or ACTION, whose
+//     request may have reached Twilio, and is returned unchanged.
+//
+// A store error from Begin is returned with no Result: the task is nacked,
+// never run without its claim. A message without a task id bypasses the
+// store. It is safe for concurrent use if store is.
+//
+// # Place in the chain
+//
+// It goes just inside Log:
+//
+//	handler.Chain(handler.New(ops, now),
+//		handler.Log(logger),
+//		handler.Idempotency(store, cfg),
+//		handler.Classify(), handler.Timeout(d), handler.Recover())
+//
+// Inside Log, so the log line covers republished and refused tasks and
+// store errors. Outside Classify, so that it records the final, classified
+// Result (the one that is published) and still sees a shutdown's
+// context.Canceled, which Classify passes through. Outside Timeout, so
+// the lease spans the whole task deadline and Finish and Abort are not cut
+// off by it. The adapter must nack every error, not only cancellations.
+func Idempotency(store taskstore.Store, cfg IdempotencyConfig) Middleware {
+	c := cfg.withDefaults()
+	return func(next Func) Func {
+		return func(ctx context.Context, m *Message) (*Result, error) {
+			id := m.TaskID()
+			if id == "" {
+				return next(ctx, m)
+			}
+			claim, err := store.Begin(ctx, id, c.Lease)
+			if err != nil {
+				return nil, err
+			}
+			switch claim.State {
+			case taskstore.Done:
+				return c.stored(m, claim.Result), nil
+			case taskstore.InProgress:
+				return nil, ErrTaskInProgress
+			case taskstore.Abandoned:
+				if t, unsafe := sideEffects(m); unsafe && m.Attributes[c.AtLeastOnceAttribute] != "true" {
+					return c.finish(ctx, store, m, c.unknownOutcome(m, t, claim.Attempt)), nil
+				}
+			case taskstore.New:
+			default:
+				return nil, fmt.Errorf("task store: Begin answered the unknown state %v", claim.State)
+			}
+			return c.run(ctx, store, next, m)
+		}
+	}
+}
+
+func (c IdempotencyConfig) withDefaults() IdempotencyConfig {
+	if c.Lease <= 0 {
+		c.Lease = DefaultLease
+	}
+	if c.ResultTTL <= 0 {
+		c.ResultTTL = DefaultResultTTL
+	}
+	if c.AtLeastOnceAttribute == "" {
+		c.AtLeastOnceAttribute = DefaultAtLeastOnceAttr
+	}
+	if c.StoreTimeout <= 0 {
+		c.StoreTimeout = DefaultStoreTimeout
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = zap.NewNop()
+	}
+	return c
+}
+
+// run runs the attempt the caller holds a lease for and records its end.
+func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next Func, m *Message) (*Result, error) {
+	r, err := next(ctx, m)
+	if err == nil && r != nil {
+		return c.finish(ctx, store, m, r), nil
+	}
+	_, unsafe := sideEffects(m)
+	sctx, cancel := c.storeContext(ctx)
+	defer cancel()
+	if aerr := store.Abort(sctx, m.TaskID(), unsafe); aerr != nil {
+		// The claim then lapses with its lease: the next delivery sees the
+		// task Abandoned, which is safe either way.
+		err = errors.Join(err, aerr)
+	}
+	return r, err
+}
+
+// finish records r as the task's result and returns it. A failure to
+// record is logged, not returned: the task did run, and publishing its
+// result matters more than remembering it; a redelivery then finds the
+// attempt abandoned, which for a CREATE means an unknown-outcome answer,
+// never a second create.
+func (c IdempotencyConfig) finish(ctx context.Context, store taskstore.Store, m *Message, r *Result) *Result {
+	data, err := json.Marshal(r)
+	if err == nil {
+		sctx, cancel := c.storeContext(ctx)
+		defer cancel()
+		err = store.Finish(sctx, m.TaskID(), data, c.ResultTTL)
+	}
+	if err != nil {
+		c.Logger.Warn("task result not recorded in the task store; a redelivery will not find it",
+			zap.String("task_id", clip(m.TaskID())), zap.String("message_id", clip(m.ID)), zap.Error(err))
+	}
+	return r
+}
+
+// storeContext keeps ctx's values but not its cancellation or deadline.
+func (c IdempotencyConfig) storeContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), c.StoreTimeout)
+}
+
+// stored decodes a stored result. Numbers stay json.Number so that the
+// republished payload is byte for byte the first one (a float64 would turn
+// a large integer into 1e+21). A record that cannot be read still gets an
+// answer rather than a redelivery loop, and the task is not run again.
+func (c IdempotencyConfig) stored(m *Message, data []byte) *Result {
+	r := &Result{}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(r); err != nil {
+		t, _ := DecodeTask(m.Data)
+		return c.failed(m, t, &ErrorInfo{Code: codes.Internal, Message: "internal error: this task already ran, but its " +
+			"stored result cannot be read (" + err.Error() + "); check Twilio for its outcome before sending it again"})
+	}
+	r.DeliveryAttempt = m.DeliveryAttempt
+	return r
+}
+
+// unknownOutcome is the answer for a CREATE or ACTION whose earlier
+// attempt may have reached Twilio: classify.go's rule for a timed-out
+// create, applied across deliveries.
+func (c IdempotencyConfig) unknownOutcome(m *Message, t *Task, attempt int) *Result {
+	what := t.Operation
+	if t.Operation == OpAction && t.Action != "" {
+		what = "ACTION " + clip(t.Action)
+	}
+	msg := fmt.Sprintf("an earlier attempt at this %s started and did not finish (this is attempt %d), "+
+		"so whether Twilio carried it out is unknown. Check Twilio (for example with a LIST and a filterClause) "+
+		"before sending it again, or set the message attribute %s=true to allow a second attempt.",
+		what, attempt, c.AtLeastOnceAttribute)
+	return c.failed(m, t, &ErrorInfo{Code: codes.DeadlineExceeded, Message: msg})
+}
+
+// failed builds a FAILED Result for m without the inner Func.
+func (c IdempotencyConfig) failed(m *Message, t *Task, info *ErrorInfo) *Result {
+	now := stamp(c.Now())
+	r := &Result{TaskID: m.TaskID(), Entity: clip(t.Entity), Operation: clip(t.Operation), Status: StatusFailed,
+		Error: info, DeliveryAttempt: m.DeliveryAttempt, StartedAt: now, FinishedAt: now}
+	if c.Canonical != nil && t.Entity != "" {
+		if name, ok := c.Canonical(t.Entity); ok {
+			r.Entity = name
+		}
+	}
+	return r
+}
+
+// sideEffects decodes m's task and reports whether running it again could
+// repeat a Twilio side effect (CREATE, ACTION). A malformed task never
+// reaches Twilio, so it has none.
+func sideEffects(m *Message) (*Task, bool) {
+	t, err := DecodeTask(m.Data)
+	return t, err == nil && hasSideEffects(t.Operation)
+}

@@ -1,0 +1,350 @@
+package handler_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/connectorworks/twilio-worker/internal/codes"
+	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/taskstore"
+)
+
+// fakeStore answers Begin with a fixed claim (or error) and records what
+// reached it, including whether the context of Finish and Abort was live.
+type fakeStore struct {
+	claim                taskstore.Claim
+	beginErr, finishErr  error
+	abortErr             error
+	mu                   sync.Mutex
+	begins               []time.Duration // the leases asked for
+	finished             []finishCall
+	aborts               []bool // mayHaveSideEffects per Abort
+	deadCtxAtFinishAbort bool
+}
+
+type finishCall struct {
+	id     string
+	result []byte
+	ttl    time.Duration
+}
+
+var _ taskstore.Store = (*fakeStore)(nil)
+
+func (s *fakeStore) Begin(_ context.Context, _ string, lease time.Duration) (taskstore.Claim, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.begins = append(s.begins, lease)
+	return s.claim, s.beginErr
+}
+
+func (s *fakeStore) Finish(ctx context.Context, id string, result []byte, ttl time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.deadCtxAtFinishAbort = s.deadCtxAtFinishAbort || ctx.Err() != nil
+	s.finished = append(s.finished, finishCall{id, result, ttl})
+	return s.finishErr
+}
+
+func (s *fakeStore) Abort(ctx context.Context, _ string, mayHaveSideEffects bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.deadCtxAtFinishAbort = s.deadCtxAtFinishAbort || ctx.Err() != nil
+	s.aborts = append(s.aborts, mayHaveSideEffects)
+	return s.abortErr
+}
+
+func (s *fakeStore) Close() error { return nil }
+
+// fakeNext is the inner Func: it counts its calls and returns r, err.
+type fakeNext struct {
+	r     *handler.Result
+	err   error
+	calls int
+}
+
+func (n *fakeNext) fn(context.Context, *handler.Message) (*handler.Result, error) {
+	n.calls++
+	return n.r, n.err
+}
+
+const actionTask = `{"operation":"ACTION","action":"SendMessage","connectorInputPayload":{"To":"+15005550006"}}`
+
+var idemCfg = handler.IdempotencyConfig{Lease: 3 * time.Minute, ResultTTL: time.Hour, Now: clock,
+	Canonical: (&fakeOps{}).Canonical}
+
+func withAttr(m *handler.Message, k, v string) *handler.Message {
+	m.Attributes[k] = v
+	return m
+}
+
+func succeeded() *handler.Result {
+	return &handler.Result{TaskID: "task-1", Entity: "Messages", Operation: "CREATE", Status: handler.StatusSucceeded,
+		Payload: map[string]any{"Sid": "SM1"}, StartedAt: clockStamp, FinishedAt: clockStamp}
+}
+
+func TestIdempotencyDoneRepublishes(t *testing.T) {
+	t.Parallel()
+	stored := `{"taskId":"task-1","entity":"Messages","operation":"CREATE","status":"SUCCEEDED",` +
+		`"connectorOutputPayload":{"Big":12345678901234567890123,"Price":-0.0075,"Sid":"SM1"},` +
+		`"deliveryAttempt":1,"startedAt":"2024-03-01T10:20:00Z","finishedAt":"2024-03-01T10:20:01Z"}`
+	store := &fakeStore{claim: taskstore.Claim{State: taskstore.Done, Result: []byte(stored), Attempt: 1}}
+	next := &fakeNext{err: errors.New("must not run")}
+	m := msg(createTask) // taskId task-1, DeliveryAttempt 2
+	got, err := handler.Idempotency(store, idemCfg)(next.fn)(context.Background(), m)
+	if err != nil || next.calls != 0 {
+		t.Fatalf("got err %v after %d inner calls; want the stored result and no call", err, next.calls)
+	}
+	data, _ := json.Marshal(got)
+	want := strings.Replace(stored, `"deliveryAttempt":1`, `"deliveryAttempt":2`, 1)
+	if string(data) != want {
+		t.Errorf("republished result\n got %s\nwant %s", data, want)
+	}
+	if len(store.finished) != 0 || len(store.aborts) != 0 {
+		t.Errorf("store saw Finish %v, Abort %v; want neither", store.finished, store.aborts)
+	}
+
+	// A record that cannot be read is answered, not run again.
+	store.claim.Result = []byte(`{"taskId":`)
+	got, err = handler.Idempotency(store, idemCfg)(next.fn)(context.Background(), m)
+	if err != nil || next.calls != 0 || got.Status != handler.StatusFailed || got.Error.Code != codes.Internal {
+		t.Errorf("unreadable record: got %+v, %v after %d calls; want FAILED INTERNAL, task not run", got, err, next.calls)
+	}
+}
+
+func TestIdempotencyAbandoned(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		m       *handler.Message
+		runs    bool   // whether the inner Func must run
+		subject string // what the unknown-outcome message names
+	}{
+		{"CREATE", msg(createTask), false, "CREATE"},
+		{"ACTION", msg(actionTask), false, "ACTION SendMessage"},
+		{"CREATE atLeastOnce", withAttr(msg(createTask), "atLeastOnce", "true"), true, ""},
+		{"CREATE atLeastOnce not true", withAttr(msg(createTask), "atLeastOnce", "yes"), false, "CREATE"},
+		{"GET", msg(getTask), true, ""},
+		{"UPDATE", msg(`{"entity":"Messages","operation":"UPDATE","entityId":"SM1","connectorInputPayload":{"Body":""}}`), true, ""},
+		{"malformed", msg(`{"entity":"Messages","operation":"CREATE"`), true, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			store := &fakeStore{claim: taskstore.Claim{State: taskstore.Abandoned, Attempt: 2}}
+			next := &fakeNext{r: succeeded()}
+			got, err := handler.Idempotency(store, idemCfg)(next.fn)(context.Background(), c.m)
+			if err != nil || got == nil {
+				t.Fatalf("got %v, %v; want a result", got, err)
+			}
+			if ran := next.calls == 1; ran != c.runs {
+				t.Fatalf("inner Func ran %d times, want run=%v", next.calls, c.runs)
+			}
+			if len(store.finished) != 1 {
+				t.Fatalf("Finish called %d times, want once", len(store.finished))
+			}
+			if !c.runs {
+				checkUnknownOutcome(t, got, c.subject)
+			}
+			checkRecorded(t, store.finished[0], got)
+		})
+	}
+}
+
+func checkUnknownOutcome(t *testing.T, got *handler.Result, subject string) {
+	t.Helper()
+	if got.Status != handler.StatusFailed || got.Error == nil || got.Error.Code != codes.DeadlineExceeded || got.Error.Retryable {
+		t.Fatalf("result = %+v (error %+v), want FAILED DEADLINE_EXCEEDED, not retryable", got, got.Error)
+	}
+	for _, want := range []string{"this " + subject + " started", "unknown", "attempt 2", "atLeastOnce=true", "LIST"} {
+		if !strings.Contains(got.Error.Message, want) {
+			t.Errorf("message %q lacks %q", got.Error.Message, want)
+		}
+	}
+	if got.TaskID != "task-1" || got.DeliveryAttempt != 2 || got.StartedAt != clockStamp {
+		t.Errorf("result names task %q attempt %d at %s, want task-1, 2, %s", got.TaskID, got.DeliveryAttempt, got.StartedAt, clockStamp)
+	}
+	if got.Operation == handler.OpCreate && got.Entity != "Messages" {
+		t.Errorf("entity = %q, want the canonical Messages", got.Entity)
+	}
+}
+
+// checkRecorded asserts that Finish stored exactly the returned result.
+func checkRecorded(t *testing.T, call finishCall, got *handler.Result) {
+	t.Helper()
+	want, _ := json.Marshal(got)
+	if call.id != "task-1" || string(call.result) != string(want) || call.ttl != time.Hour {
+		t.Errorf("Finish(%q, %s, %v), want Finish(task-1, %s, 1h)", call.id, call.result, call.ttl, want)
+	}
+}
+
+func TestIdempotencyNewSucceeds(t *testing.T) {
+	t.Parallel()
+	store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}}
+	next := &fakeNext{r: succeeded()}
+	got, err := handler.Idempotency(store, idemCfg)(next.fn)(context.Background(), msg(createTask))
+	if err != nil || next.calls != 1 || got != next.r {
+		t.Fatalf("got %v, %v after %d calls; want the inner result", got, err, next.calls)
+	}
+	if diff := cmp.Diff([]time.Duration{3 * time.Minute}, store.begins); diff != "" {
+		t.Errorf("Begin leases (-want +got):\n%s", diff)
+	}
+	if len(store.finished) != 1 || len(store.aborts) != 0 {
+		t.Fatalf("Finish %d, Abort %d times; want Finish once", len(store.finished), len(store.aborts))
+	}
+	checkRecorded(t, store.finished[0], got)
+}
+
+func TestIdempotencyNewInterrupted(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, data      string
+		innerErr        error
+		wantSideEffects bool
+	}{
+		{"CREATE", createTask, context.Canceled, true},
+		{"ACTION", actionTask, context.Canceled, true},
+		{"GET", getTask, context.Canceled, false},
+		{"malformed", `{"operation":"CREATE","bogus":1}`, context.Canceled, false},
+		// An inner Func that answers nothing (a bug: Classify never does)
+		// leaves the task unanswered, so its claim is released too.
+		{"no result", createTask, nil, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}}
+			next := &fakeNext{err: c.innerErr}
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel() // shutdown: the store calls must still get through
+			got, err := handler.Idempotency(store, idemCfg)(next.fn)(ctx, msg(c.data))
+			if got != nil || !errors.Is(err, c.innerErr) || (c.innerErr == nil && err != nil) {
+				t.Fatalf("got %v, %v; want no result and error %v", got, err, c.innerErr)
+			}
+			if diff := cmp.Diff([]bool{c.wantSideEffects}, store.aborts); diff != "" || len(store.finished) != 0 {
+				t.Errorf("Abort(mayHaveSideEffects) calls (-want +got):\n%s; Finish calls %d, want 0", diff, len(store.finished))
+			}
+			if store.deadCtxAtFinishAbort {
+				t.Error("Abort got a canceled context")
+			}
+		})
+	}
+}
+
+func TestIdempotencyRefusesWithoutClaim(t *testing.T) {
+	t.Parallel()
+	storeErr := errors.New("taskstore: begin: dial tcp: connection refused")
+	cases := []struct {
+		name    string
+		store   *fakeStore
+		wantErr error
+	}{
+		{"in progress", &fakeStore{claim: taskstore.Claim{State: taskstore.InProgress, Attempt: 1}}, handler.ErrTaskInProgress},
+		{"store down", &fakeStore{beginErr: storeErr}, storeErr},
+		{"unknown state", &fakeStore{claim: taskstore.Claim{State: 99}}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			next := &fakeNext{r: succeeded()}
+			got, err := handler.Idempotency(c.store, idemCfg)(next.fn)(context.Background(), msg(createTask))
+			if got != nil || err == nil || (c.wantErr != nil && !errors.Is(err, c.wantErr)) {
+				t.Fatalf("got %v, %v; want no result and error %v", got, err, c.wantErr)
+			}
+			if next.calls != 0 || len(c.store.finished)+len(c.store.aborts) != 0 {
+				t.Errorf("inner calls %d, Finish %d, Abort %d; want none", next.calls, len(c.store.finished), len(c.store.aborts))
+			}
+		})
+	}
+}
+
+func TestIdempotencyStoreFailsAfterRun(t *testing.T) {
+	t.Parallel()
+	core, logs := observer.New(zapcore.WarnLevel)
+	cfg := idemCfg
+	cfg.Logger = zap.New(core)
+	finishErr, abortErr := errors.New("finish failed"), errors.New("abort failed")
+
+	// The task ran: its result is still answered, and the failure logged.
+	store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}, finishErr: finishErr}
+	next := &fakeNext{r: succeeded()}
+	if got, err := handler.Idempotency(store, cfg)(next.fn)(context.Background(), msg(createTask)); err != nil || got != next.r {
+		t.Errorf("Finish failure: got %v, %v; want the inner result", got, err)
+	}
+	if logs.FilterMessageSnippet("not recorded").Len() != 1 {
+		t.Errorf("log = %v, want one warning about the unrecorded result", logs.All())
+	}
+
+	store = &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}, abortErr: abortErr}
+	next = &fakeNext{err: context.Canceled}
+	_, err := handler.Idempotency(store, cfg)(next.fn)(context.Background(), msg(createTask))
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, abortErr) {
+		t.Errorf("Abort failure: err = %v, want both the cancellation and the store error", err)
+	}
+}
+
+func TestIdempotencyWithoutTaskID(t *testing.T) {
+	t.Parallel()
+	store := &fakeStore{beginErr: errors.New("must not be called")}
+	next := &fakeNext{r: succeeded()}
+	m := &handler.Message{Data: []byte(getTask)}
+	if got, err := handler.Idempotency(store, idemCfg)(next.fn)(context.Background(), m); err != nil || got != next.r {
+		t.Errorf("got %v, %v; want the inner result, the store bypassed", got, err)
+	}
+}
+
+// TestIdempotencyFullChain runs the documented chain over a real Memory
+// store: a redelivered CREATE is answered from the store, and a CREATE
+// interrupted by shutdown is answered with its unknown outcome, both
+// without a second call to Twilio.
+func TestIdempotencyFullChain(t *testing.T) {
+	t.Parallel()
+	ops := &fakeOps{do: func(ctx context.Context, _ *handler.Task) (handler.Output, error) {
+		return handler.Output{Payload: map[string]any{"Sid": "SM1"}}, ctx.Err()
+	}}
+	h := handler.Chain(handler.New(ops, clock), handler.Log(zap.NewNop()),
+		handler.Idempotency(taskstore.NewMemory(nil), idemCfg),
+		handler.Classify(), handler.Timeout(time.Second), handler.Recover())
+
+	first, err := h(context.Background(), msg(createTask))
+	if err != nil || first.Status != handler.StatusSucceeded {
+		t.Fatalf("first delivery: %+v, %v; want SUCCEEDED", first, err)
+	}
+	again, err := h(context.Background(), msg(createTask))
+	if err != nil || !cmp.Equal(mustJSON(t, first), mustJSON(t, again)) {
+		t.Errorf("redelivery: %+v, %v; want the first result again", again, err)
+	}
+
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if r, err := h(canceled, withAttr(msg(createTask), "taskId", "task-2")); r != nil || !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted delivery: %v, %v; want no result and context.Canceled", r, err)
+	}
+	for range 2 { // the answer is recorded: the same on every later delivery
+		r, err := h(context.Background(), withAttr(msg(createTask), "taskId", "task-2"))
+		if err != nil || r.Error == nil || r.Error.Code != codes.DeadlineExceeded || r.TaskID != "task-2" {
+			t.Fatalf("redelivery after interruption: %+v, %v; want FAILED DEADLINE_EXCEEDED for task-2", r, err)
+		}
+	}
+	if n := len(ops.calls()); n != 2 {
+		t.Errorf("Twilio calls = %d, want 2 (one per task id)", n)
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}

@@ -1,0 +1,107 @@
+package taskstore_test
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/connectorworks/twilio-worker/internal/taskstore"
+)
+
+// fakeClock is a clock that moves only when told to.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *fakeClock { return &fakeClock{t: time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func openMemory(t *testing.T, opts ...taskstore.Option) fixture {
+	clock := newClock()
+	s := taskstore.NewMemory(clock.Now, opts...)
+	t.Cleanup(func() { _ = s.Close() })
+	return fixture{store: s, after: func(d time.Duration, cond func() bool) bool {
+		clock.Advance(d)
+		return cond()
+	}}
+}
+
+func TestMemoryConformance(t *testing.T) {
+	t.Parallel()
+	runConformance(t, openMemory)
+}
+
+func TestMemoryEvictsLeastRecentlyWritten(t *testing.T) {
+	t.Parallel()
+	s := taskstore.NewMemory(newClock().Now, taskstore.WithLimits(3, 0))
+	for _, id := range []string{"a", "b", "c"} {
+		begin(t, s, id, time.Minute, taskstore.New, 1)
+	}
+	must(t, s.Finish(ctx, "a", []byte(`"a"`), time.Hour)) // a is now the most recently written
+	begin(t, s, "d", time.Minute, taskstore.New, 1)       // evicts b
+	if s.Len() != 3 {
+		t.Errorf("Len = %d, want 3", s.Len())
+	}
+	begin(t, s, "a", time.Minute, taskstore.Done, 1)
+	begin(t, s, "c", time.Minute, taskstore.InProgress, 1)
+	begin(t, s, "b", time.Minute, taskstore.New, 1) // forgotten; evicts c
+	begin(t, s, "c", time.Minute, taskstore.New, 1)
+}
+
+func TestMemoryByteBound(t *testing.T) {
+	t.Parallel()
+	s := taskstore.NewMemory(newClock().Now, taskstore.WithLimits(0, 4096))
+	big := []byte(`"` + strings.Repeat("x", 3000) + `"`)
+	begin(t, s, "a", time.Minute, taskstore.New, 1)
+	must(t, s.Finish(ctx, "a", big, time.Hour))
+	begin(t, s, "b", time.Minute, taskstore.New, 1)
+	must(t, s.Finish(ctx, "b", big, time.Hour)) // a and b do not both fit: a goes
+	begin(t, s, "a", time.Minute, taskstore.New, 1)
+	// A result larger than the whole bound is still kept, alone.
+	huge := []byte(`"` + strings.Repeat("y", 10_000) + `"`)
+	must(t, s.Finish(ctx, "c", huge, time.Hour))
+	if c := begin(t, s, "c", time.Minute, taskstore.Done, 0); len(c.Result) != len(huge) {
+		t.Errorf("Result has %d bytes, want %d", len(c.Result), len(huge))
+	}
+	if s.Len() != 1 {
+		t.Errorf("Len = %d, want 1 (only the oversized result)", s.Len())
+	}
+}
+
+func TestMemoryResultIsCopied(t *testing.T) {
+	t.Parallel()
+	s := taskstore.NewMemory(nil) // nil: time.Now
+	result := []byte(`"r"`)
+	must(t, s.Finish(ctx, "t1", result, time.Minute))
+	result[1] = 'X'
+	c := begin(t, s, "t1", time.Minute, taskstore.Done, 0)
+	c.Result[1] = 'Y'
+	if c := begin(t, s, "t1", time.Minute, taskstore.Done, 0); string(c.Result) != `"r"` {
+		t.Errorf("Result = %s, want \"r\": the store must keep its own copy", c.Result)
+	}
+}
+
+func TestMemoryDropsExpiredOnAccess(t *testing.T) {
+	t.Parallel()
+	clock := newClock()
+	s := taskstore.NewMemory(clock.Now)
+	must(t, s.Finish(ctx, "t1", []byte(`"r"`), time.Second))
+	clock.Advance(time.Second)
+	must(t, s.Abort(ctx, "t1", false))
+	if s.Len() != 0 {
+		t.Errorf("Len = %d after the only record expired, want 0", s.Len())
+	}
+}

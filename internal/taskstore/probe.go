@@ -1,3 +1,0 @@
-package taskstore
-
-import _ "github.com/redis/go-redis/v9"

@@ -1,0 +1,185 @@
+package taskstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+)
+
+// State is what Begin found for a task id. The zero value is not a state:
+// a Claim returned together with an error has it.
+type State int
+
+// The states Begin reports.
+const (
+	// New: no record of the task; the caller now holds the first attempt's
+	// lease.
+	New State = iota + 1
+	// InProgress: another attempt holds a live lease; the caller holds
+	// nothing and should try again later (nack the message).
+	InProgress
+	// Abandoned: an earlier attempt started and neither finished nor gave
+	// up cleanly before its lease ran out (its worker died, or it aborted
+	// after it may have reached Twilio). The caller now holds a new lease.
+	Abandoned
+	// Done: a result is stored; Claim.Result holds it. The caller holds
+	// nothing.
+	Done
+)
+
+// String returns the state's name, for messages and test output.
+func (s State) String() string {
+	switch s {
+	case New:
+		return "New"
+	case InProgress:
+		return "InProgress"
+	case Abandoned:
+		return "Abandoned"
+	case Done:
+		return "Done"
+	}
+	return fmt.Sprintf("State(%d)", int(s))
+}
+
+// Claim is Begin's answer. Result is the stored result JSON when State is
+// Done, nil otherwise. Attempt counts the attempts that have started,
+// including the caller's own when Begin granted it a lease (1 for New).
+type Claim struct {
+	State   State
+	Result  []byte
+	Attempt int
+}
+
+// Store records task attempts and results. Implementations are safe for
+// concurrent use, and Begin is atomic: of any number of concurrent Begin
+// calls for one id, at most one is granted a lease.
+type Store interface {
+	// Begin claims taskID for a new attempt holding a lease of the given
+	// length, unless the task is done or another attempt's lease is live;
+	// see State for what each answer means and who holds the lease.
+	Begin(ctx context.Context, taskID string, lease time.Duration) (Claim, error)
+	// Finish records the attempt's result (JSON) and keeps it for ttl; the
+	// task is Done from now on. A result already stored is kept: the first
+	// one recorded wins.
+	Finish(ctx context.Context, taskID string, result []byte, ttl time.Duration) error
+	// Abort gives up the caller's lease when its attempt ended without a
+	// result (the message will be redelivered). With mayHaveSideEffects
+	// false the started record is deleted, so the next Begin reports New;
+	// with true it is kept with its lease expired, so the next Begin reports
+	// Abandoned and the fact that a request may have reached Twilio is not
+	// forgotten. Abort leaves a done task alone.
+	Abort(ctx context.Context, taskID string, mayHaveSideEffects bool) error
+	// Close releases the store's resources. Calls after Close fail.
+	Close() error
+}
+
+// ErrClosed is returned by a Memory store's methods after Close.
+var ErrClosed = errors.New("taskstore: store is closed")
+
+// Defaults for the options.
+const (
+	// DefaultRetention keeps started records for a day: Pub/Sub keeps
+	// redelivering an unanswered task for much less than that unless the
+	// subscription has neither a retry policy nor a dead-letter topic.
+	DefaultRetention = 24 * time.Hour
+	// DefaultKeyPrefix is the prefix of the Redis keys, one per task:
+	// DefaultKeyPrefix + taskID.
+	DefaultKeyPrefix = "twilio-worker:task:"
+	// DefaultMaxEntries and DefaultMaxBytes bound a Memory store.
+	DefaultMaxEntries = 100_000
+	DefaultMaxBytes   = 128 << 20
+)
+
+// Option adjusts a store built by NewMemory, NewRedis or Open. Options that
+// do not apply to a store are ignored by it.
+type Option func(*options)
+
+type options struct {
+	retention  time.Duration
+	keyPrefix  string
+	maxEntries int
+	maxBytes   int
+}
+
+func buildOptions(opts []Option) options {
+	o := options{retention: DefaultRetention, keyPrefix: DefaultKeyPrefix,
+		maxEntries: DefaultMaxEntries, maxBytes: DefaultMaxBytes}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
+// WithRetention sets how long a started record is kept after its latest
+// Begin, past its lease (default DefaultRetention). Values <= 0 keep the
+// default.
+func WithRetention(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.retention = d
+		}
+	}
+}
+
+// WithKeyPrefix sets the prefix of a Redis store's keys (default
+// DefaultKeyPrefix). Workers that share one Redis but serve different
+// Twilio accounts need different prefixes, since task ids are the callers'
+// and may collide. An empty prefix keeps the default.
+func WithKeyPrefix(p string) Option {
+	return func(o *options) {
+		if p != "" {
+			o.keyPrefix = p
+		}
+	}
+}
+
+// WithLimits bounds a Memory store to maxEntries records and about
+// maxBytes of task ids and results (defaults DefaultMaxEntries and
+// DefaultMaxBytes); values <= 0 keep the default. When either bound is
+// exceeded the least recently written records are evicted first.
+func WithLimits(maxEntries, maxBytes int) Option {
+	return func(o *options) {
+		if maxEntries > 0 {
+			o.maxEntries = maxEntries
+		}
+		if maxBytes > 0 {
+			o.maxBytes = maxBytes
+		}
+	}
+}
+
+// checkArgs rejects calls no store can honour.
+func checkArgs(op, taskID string, d time.Duration) error {
+	if err := checkID(op, taskID); err != nil {
+		return err
+	}
+	if d <= 0 {
+		return fmt.Errorf("taskstore: %s %q: duration %v must be positive", op, clip(taskID), d)
+	}
+	return nil
+}
+
+// clip shortens a caller's task id echoed in an error.
+func clip(s string) string {
+	const limit = 64
+	if len(s) <= limit {
+		return s
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// checkID rejects an empty task id: every message without one would share
+// a single record.
+func checkID(op, taskID string) error {
+	if taskID == "" {
+		return fmt.Errorf("taskstore: %s: empty task id", op)
+	}
+	return nil
+}
