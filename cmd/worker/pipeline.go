@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"cloud.google.com/go/pubsub/v2"
@@ -22,8 +23,35 @@ import (
 // so a task can see the failure and answer it.
 const requestTimeout = 30 * time.Second
 
-// throttlePenalty is how long the pace stays halved after a 429.
+// throttlePenalty is how long each step of the slow-down lasts after a 429.
 const throttlePenalty = 10 * time.Second
+
+// throttle is the adaptive slow-down after Twilio's 429: half the budget
+// for throttlePenalty, then three quarters for as long again, then the full
+// budget, so the pace recovers in steps instead of jumping back. Each 429
+// starts over. Safe for concurrent use.
+type throttle struct {
+	lim  *limiter.Transport
+	mu   sync.Mutex
+	last time.Time
+}
+
+func newThrottle(lim *limiter.Transport) *throttle { return &throttle{lim: lim} }
+
+func (t *throttle) hit() {
+	t.mu.Lock()
+	now := time.Now()
+	t.last = now
+	t.mu.Unlock()
+	t.lim.Penalize(0.5, throttlePenalty)
+	time.AfterFunc(throttlePenalty, func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if t.last.Equal(now) { // no newer 429 took over
+			t.lim.Penalize(0.75, throttlePenalty)
+		}
+	})
+}
 
 // twilioStack builds the shared HTTP transport to Twilio (see package
 // twiliohttp for the order) and returns the limiter for its stats.
@@ -43,8 +71,8 @@ func twilioStack(cfg *Config) (http.RoundTripper, *limiter.Transport, error) {
 	lim := limiter.NewTransport(twiliohttp.Rewrite(base, twiliohttp.NewBase(max(lc.MaxInFlight, 2))), lc)
 	stack := twiliohttp.Retry(twiliohttp.BufferErrors(lim), twiliohttp.RetryConfig{
 		AttemptTimeout: min(requestTimeout, cfg.TaskTimeout),
-		// A 429 means Twilio's concurrency limit: halve the pace for a while.
-		OnThrottle: func() { lim.Penalize(0.5, throttlePenalty) },
+		// A 429 means Twilio's concurrency limit: slow down for a while.
+		OnThrottle: newThrottle(lim).hit,
 	})
 	return stack, lim, nil
 }
