@@ -33,7 +33,8 @@ type Config struct {
 	TaskTimeout     time.Duration
 	MaxInFlight     int
 	ShutdownGrace   time.Duration
-	TaskStore       string // "" / memory:// or redis://…; may hold a password: never log it
+	TaskStore       string // memory:// or redis://…; may hold a password: never log it
+	InProgressWait  time.Duration
 
 	// worker local only
 	Local     bool
@@ -66,7 +67,6 @@ func (c *Config) settings() []setting {
 		{"twilio-base-url", "TWILIO_BASE_URL", twiliohttp.DefaultBaseURL, "send every Twilio request to this scheme://host[:port]", &c.TwilioBaseURL},
 		{"connection-name", "CONNECTION_NAME", "", "connection name (tags logs)", &c.ConnectionName},
 		{"log-level", "LOG_LEVEL", "error", "debug, info, warn or error", &c.LogLevel},
-		{"task-store", "TASK_STORE", "memory://", "where task outcomes are kept for redeliveries: memory:// (one worker) or redis://host:port[/db] (a pool)", &c.TaskStore},
 	}
 }
 
@@ -86,6 +86,13 @@ func parseConfig(args []string, getenv func(string) string, local bool, stderr i
 	nodes := fs.String("nodes", envOr(getenv, "CONNECTOR_NODES", "2"), "throughput budget: 25 Twilio requests/s per node, 1 to 100 (env CONNECTOR_NODES)")
 	timeout := fs.String("task-timeout", envOr(getenv, "TASK_TIMEOUT", "2m"), "deadline of one task (env TASK_TIMEOUT)")
 	inflight := fs.String("max-in-flight", envOr(getenv, "MAX_IN_FLIGHT", "0"), "cap on Twilio requests in flight; 0 = min(100, nodes×10) (env MAX_IN_FLIGHT)")
+	// Registered without the environment's value as its default: the flag
+	// package prints defaults in its usage text, and a Redis URL may hold
+	// a password.
+	fs.StringVar(&c.TaskStore, "task-store", "", "where task outcomes are kept for redeliveries: memory:// "+
+		"(default; one worker) or redis://[user:password@]host:port[/db] (a pool) (env TASK_STORE)")
+	wait := fs.String("in-progress-wait", envOr(getenv, "IN_PROGRESS_WAIT", "20s"), "how long a redelivery waits for "+
+		"another attempt at the same task before it is nacked (env IN_PROGRESS_WAIT)")
 	grace := fs.String("shutdown-grace", envOr(getenv, "SHUTDOWN_GRACE", "25s"), "time allowed after SIGTERM to finish tasks in flight (env SHUTDOWN_GRACE)")
 	if local {
 		fs.StringVar(&c.Fixtures, "fixtures", "", "preload the in-process Twilio simulator from this JSON file")
@@ -105,6 +112,12 @@ func parseConfig(args []string, getenv func(string) string, local bool, stderr i
 		}
 	} else if len(positional) > 0 {
 		return nil, configErr("unexpected argument %q; the subcommands are local, entities and describe", positional[0])
+	}
+	if c.TaskStore == "" {
+		c.TaskStore = envOr(getenv, "TASK_STORE", "memory://")
+	}
+	if c.InProgressWait, err = time.ParseDuration(*wait); err != nil || c.InProgressWait <= 0 {
+		return nil, configErr("--in-progress-wait / IN_PROGRESS_WAIT must be a positive duration such as 20s, got %q", *wait)
 	}
 	// A token pasted with a trailing newline is still the token.
 	c.AuthToken = secret.New(strings.TrimSpace(getenv("TWILIO_AUTH_TOKEN")))

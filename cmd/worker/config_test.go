@@ -118,3 +118,18 @@ func TestConfigTokenAndLocalFlags(t *testing.T) {
 		t.Errorf("--fixtures with --twilio-base-url: got %v", err)
 	}
 }
+
+// TestUsageNeverShowsTheTaskStorePassword: the flag package prints
+// defaults in its usage text; a Redis URL from the environment must not
+// appear there.
+func TestUsageNeverShowsTheTaskStorePassword(t *testing.T) {
+	var out strings.Builder
+	_, err := parseConfig([]string{"--bogus"}, env(with(map[string]string{"TASK_STORE": "redis://default:S3cretPW@10.0.0.5:6379/0"})), false, &out)
+	if err == nil || strings.Contains(out.String()+err.Error(), "S3cretPW") {
+		t.Errorf("usage or error shows the password:\n%s\n%v", out.String(), err)
+	}
+	c, _ := parseConfig(nil, env(with(map[string]string{"TASK_STORE": "redis://h:6379/0"})), false, io.Discard)
+	if c.TaskStore != "redis://h:6379/0" {
+		t.Errorf("TaskStore = %q, want the environment's", c.TaskStore)
+	}
+}

@@ -82,7 +82,8 @@ func TestEndToEndDeadLetter(t *testing.T) {
 	tp := newTopology(t)
 	dlTopic, dlSub := tp.withDeadLetter(t)
 	stuck := "stuck-" + randomID()
-	store, err := taskstore.Open(context.Background(), "redis://"+redisAddr+"/0", time.Now)
+	store, err := taskstore.Open(context.Background(), "redis://"+redisAddr+"/0", time.Now,
+		taskstore.WithKeyPrefix("twilio-worker:"+e2eAccount+":task:")) // the worker's prefix
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func TestEndToEndDeadLetter(t *testing.T) {
 	if _, err := store.Begin(context.Background(), stuck, time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	w := startWorker(t, tp, simURL, "--task-store", "redis://"+redisAddr+"/0")
+	w := startWorker(t, tp, simURL, "--task-store", "redis://"+redisAddr+"/0", "--in-progress-wait", "1s")
 	tp.publish(t, stuck, `{"entity":"Recordings","operation":"LIST"}`, nil)
 	tp.publish(t, "fine", `{"entity":"Recordings","operation":"LIST"}`, nil)
 	got, _ := tp.collect(t, 1, 30*time.Second)

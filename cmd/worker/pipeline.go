@@ -90,9 +90,10 @@ func newTaskHandler(cfg *Config, token secret.String, stack http.RoundTripper, s
 	// innermost turns a panic into an ordinary error that Classify maps to
 	// INTERNAL.
 	idem := handler.IdempotencyConfig{
-		Lease:     cfg.TaskTimeout + leaseMargin,
-		Canonical: exec.Canonical,
-		Logger:    log,
+		Lease:          cfg.TaskTimeout + leaseMargin,
+		InProgressWait: cfg.InProgressWait,
+		Canonical:      exec.Canonical,
+		Logger:         log,
 	}
 	return handler.Chain(handler.New(exec, time.Now),
 		handler.Log(log), handler.Idempotency(store, idem), handler.Classify(),
@@ -105,7 +106,9 @@ const leaseMargin = time.Minute
 
 // openStore opens the task store named by --task-store.
 func openStore(ctx context.Context, cfg *Config) (taskstore.Store, error) {
-	s, err := taskstore.Open(ctx, cfg.TaskStore, time.Now)
+	// Task ids are the callers': deployments for different accounts that
+	// share one Redis must not answer each other's tasks.
+	s, err := taskstore.Open(ctx, cfg.TaskStore, time.Now, taskstore.WithKeyPrefix("twilio-worker:"+cfg.AccountSID+":task:"))
 	if err != nil {
 		return nil, fmt.Errorf("task store: %w", err)
 	}

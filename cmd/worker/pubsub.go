@@ -102,7 +102,10 @@ func (a *adapter) publish(ctx context.Context, m *handler.Message, res *handler.
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
+	// Not cancelled by the end of the shutdown grace: a result that is ready
+	// is published (the publisher flushes it anyway), and reporting a
+	// failure for it would nack a task that was in fact answered.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
 	defer cancel()
 	_, err = a.pub.Publish(ctx, &pubsub.Message{Data: data, Attributes: handler.ResultAttributes(m, res)}).Get(ctx)
 	return err
@@ -118,7 +121,8 @@ func receiveSettings(cfg *Config) pubsub.ReceiveSettings {
 	rps := cfg.Nodes * 25
 	s := pubsub.DefaultReceiveSettings
 	s.MaxOutstandingMessages = min(max(rps*4, 64), 10000)
-	s.MaxExtension = cfg.TaskTimeout + cfg.ShutdownGrace + time.Minute
+	// Task, store calls, a wait on another attempt and two publishes.
+	s.MaxExtension = cfg.TaskTimeout + cfg.ShutdownGrace + 4*time.Minute
 	s.MaxOutstandingBytes = 256 << 20
 	// Short lease extensions: messages this worker holds but never starts
 	// (streamed ahead of flow control when it stops or dies) return to the

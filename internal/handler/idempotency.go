@@ -26,6 +26,7 @@ const (
 	DefaultResultTTL       = 24 * time.Hour
 	DefaultAtLeastOnceAttr = "atLeastOnce"
 	DefaultStoreTimeout    = 10 * time.Second
+	DefaultInProgressWait  = 20 * time.Second
 )
 
 // IdempotencyConfig configures Idempotency. Zero fields take the defaults.
@@ -50,6 +51,10 @@ type IdempotencyConfig struct {
 	// Canonical maps an entity name to the catalogue's, for the results
 	// Idempotency answers itself (pass Ops.Canonical); nil keeps raw names.
 	Canonical func(entity string) (string, bool)
+	// InProgressWait is how long a redelivery waits for another attempt
+	// at the same task to finish before it is nacked
+	// (DefaultInProgressWait).
+	InProgressWait time.Duration
 	// Now supplies those results' timestamps; nil means time.Now.
 	Now func() time.Time
 	// Logger gets a warning when a result could not be recorded (the
@@ -112,7 +117,7 @@ func Idempotency(store taskstore.Store, cfg IdempotencyConfig) Middleware {
 			case taskstore.Done:
 				return c.stored(m, claim.Result), nil
 			case taskstore.InProgress:
-				return nil, ErrTaskInProgress
+				return c.waitInProgress(ctx, store, next, m)
 			case taskstore.Abandoned:
 				if t, unsafe := sideEffects(m); unsafe && m.Attributes[c.AtLeastOnceAttribute] != "true" {
 					return c.finish(ctx, store, m, c.unknownOutcome(m, t, claim.Attempt)), nil
@@ -139,6 +144,9 @@ func (c IdempotencyConfig) withDefaults() IdempotencyConfig {
 	if c.StoreTimeout <= 0 {
 		c.StoreTimeout = DefaultStoreTimeout
 	}
+	if c.InProgressWait <= 0 {
+		c.InProgressWait = DefaultInProgressWait
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -154,10 +162,17 @@ func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next 
 	if err == nil && r != nil {
 		return c.finish(ctx, store, m, r), nil
 	}
-	_, unsafe := sideEffects(m)
+	t, unsafe := sideEffects(m)
+	sent := !errors.Is(err, codes.ErrNotSent) // a request still waiting for the budget never left
+	if unsafe && sent && errors.Is(err, context.Canceled) {
+		// The worker is stopping with a CREATE in flight: answer now that
+		// the outcome is unknown, rather than nack and leave a record a
+		// memory store would forget on exit (a second create).
+		return c.finish(ctx, store, m, c.unknownOutcome(m, t, 1)), nil
+	}
 	sctx, cancel := c.storeContext(ctx)
 	defer cancel()
-	if aerr := store.Abort(sctx, m.TaskID(), unsafe); aerr != nil {
+	if aerr := store.Abort(sctx, m.TaskID(), unsafe && sent); aerr != nil {
 		// The claim then lapses with its lease: the next delivery sees the
 		// task Abandoned, which is safe either way.
 		err = errors.Join(err, aerr)
@@ -175,7 +190,14 @@ func (c IdempotencyConfig) finish(ctx context.Context, store taskstore.Store, m 
 	if err == nil {
 		sctx, cancel := c.storeContext(ctx)
 		defer cancel()
-		err = store.Finish(sctx, m.TaskID(), data, c.ResultTTL)
+		// Finish is safe to repeat (the first result recorded wins), and a
+		// lost one costs a redelivery its stored answer: try a few times.
+		for try := 0; try < 4; try++ {
+			if err = store.Finish(sctx, m.TaskID(), data, c.ResultTTL); err == nil || sctx.Err() != nil {
+				break
+			}
+			sleepCtx(sctx, time.Duration(50<<try)*time.Millisecond)
+		}
 	}
 	if err != nil {
 		c.Logger.Warn("task result not recorded in the task store; a redelivery will not find it",
@@ -240,4 +262,50 @@ func (c IdempotencyConfig) failed(m *Message, t *Task, info *ErrorInfo) *Result 
 func sideEffects(m *Message) (*Task, bool) {
 	t, err := DecodeTask(m.Data)
 	return t, err == nil && hasSideEffects(t.Operation)
+}
+
+// inProgressPoll is how often a redelivery waiting on another attempt
+// looks again.
+const inProgressPoll = 2 * time.Second
+
+// waitInProgress holds a redelivery while another attempt runs (Pub/Sub
+// keeps extending its lease), instead of nacking at once: an immediate
+// nack would spend the subscription's delivery attempts in seconds and
+// could dead-letter a task whose first attempt is about to finish. After
+// InProgressWait it gives up and nacks.
+func (c IdempotencyConfig) waitInProgress(ctx context.Context, store taskstore.Store, next Func, m *Message) (*Result, error) {
+	deadline := time.Now().Add(c.InProgressWait)
+	for time.Now().Before(deadline) {
+		if !sleepCtx(ctx, inProgressPoll) {
+			return nil, ErrTaskInProgress
+		}
+		claim, err := store.Begin(ctx, m.TaskID(), c.Lease)
+		if err != nil {
+			return nil, err
+		}
+		switch claim.State {
+		case taskstore.Done:
+			return c.stored(m, claim.Result), nil
+		case taskstore.Abandoned:
+			if t, unsafe := sideEffects(m); unsafe && m.Attributes[c.AtLeastOnceAttribute] != "true" {
+				return c.finish(ctx, store, m, c.unknownOutcome(m, t, claim.Attempt)), nil
+			}
+			return c.run(ctx, store, next, m)
+		case taskstore.New:
+			return c.run(ctx, store, next, m)
+		}
+	}
+	return nil, ErrTaskInProgress
+}
+
+// sleepCtx waits d unless ctx ends first; it reports whether it waited.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }

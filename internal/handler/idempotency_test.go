@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -80,7 +81,7 @@ func (n *fakeNext) fn(context.Context, *handler.Message) (*handler.Result, error
 const actionTask = `{"operation":"ACTION","action":"SendMessage","connectorInputPayload":{"To":"+15005550006"}}`
 
 var idemCfg = handler.IdempotencyConfig{Lease: 3 * time.Minute, ResultTTL: time.Hour, Now: clock,
-	Canonical: (&fakeOps{}).Canonical}
+	Canonical: (&fakeOps{}).Canonical, InProgressWait: time.Millisecond}
 
 func withAttr(m *handler.Message, k, v string) *handler.Message {
 	m.Attributes[k] = v
@@ -211,8 +212,10 @@ func TestIdempotencyNewInterrupted(t *testing.T) {
 		innerErr        error
 		wantSideEffects bool
 	}{
-		{"CREATE", createTask, context.Canceled, true},
-		{"ACTION", actionTask, context.Canceled, true},
+		// A CREATE or ACTION cut off in flight is answered (outcome
+		// unknown) in TestIdempotencyCanceledCreateIsAnswered; one that
+		// never left (waiting for the budget) is released as safe.
+		{"CREATE not sent", createTask, fmt.Errorf("%w (%w)", context.Canceled, codes.ErrNotSent), false},
 		{"GET", getTask, context.Canceled, false},
 		{"malformed", `{"operation":"CREATE","bogus":1}`, context.Canceled, false},
 		// An inner Func that answers nothing (a bug: Classify never does)
@@ -267,6 +270,25 @@ func TestIdempotencyRefusesWithoutClaim(t *testing.T) {
 	}
 }
 
+// TestIdempotencyCanceledCreateIsAnswered: a CREATE or ACTION cut off by
+// shutdown may have reached Twilio; it is answered now, outcome unknown,
+// and recorded, so no later delivery (even to a fresh memory store after a
+// restart) sends it again.
+func TestIdempotencyCanceledCreateIsAnswered(t *testing.T) {
+	t.Parallel()
+	for _, data := range []string{createTask, actionTask} {
+		store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}}
+		next := &fakeNext{err: context.Canceled}
+		got, err := handler.Idempotency(store, idemCfg)(next.fn)(context.Background(), msg(data))
+		if err != nil || got == nil || got.Error == nil || got.Error.Code != codes.DeadlineExceeded || got.Error.Retryable {
+			t.Fatalf("got %+v, %v; want FAILED DEADLINE_EXCEEDED, not retryable", got, err)
+		}
+		if len(store.finished) != 1 || len(store.aborts) != 0 {
+			t.Errorf("Finish calls %d, Abort calls %d; want 1 and 0", len(store.finished), len(store.aborts))
+		}
+	}
+}
+
 func TestIdempotencyStoreFailsAfterRun(t *testing.T) {
 	t.Parallel()
 	core, logs := observer.New(zapcore.WarnLevel)
@@ -286,7 +308,7 @@ func TestIdempotencyStoreFailsAfterRun(t *testing.T) {
 
 	store = &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}, abortErr: abortErr}
 	next = &fakeNext{err: context.Canceled}
-	_, err := handler.Idempotency(store, cfg)(next.fn)(context.Background(), msg(createTask))
+	_, err := handler.Idempotency(store, cfg)(next.fn)(context.Background(), msg(getTask))
 	if !errors.Is(err, context.Canceled) || !errors.Is(err, abortErr) {
 		t.Errorf("Abort failure: err = %v, want both the cancellation and the store error", err)
 	}
@@ -326,8 +348,9 @@ func TestIdempotencyFullChain(t *testing.T) {
 
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
-	if r, err := h(canceled, withAttr(msg(createTask), "taskId", "task-2")); r != nil || !errors.Is(err, context.Canceled) {
-		t.Fatalf("interrupted delivery: %v, %v; want no result and context.Canceled", r, err)
+	if r, err := h(canceled, withAttr(msg(createTask), "taskId", "task-2")); err != nil || r.Error == nil ||
+		r.Error.Code != codes.DeadlineExceeded {
+		t.Fatalf("interrupted delivery: %+v, %v; want FAILED DEADLINE_EXCEEDED (outcome unknown)", r, err)
 	}
 	for range 2 { // the answer is recorded: the same on every later delivery
 		r, err := h(context.Background(), withAttr(msg(createTask), "taskId", "task-2"))

@@ -170,12 +170,30 @@ func (s *Memory) written(e *entry) {
 	} else {
 		s.order.MoveToBack(e.elem)
 	}
-	for s.order.Len() > s.opts.maxEntries || s.bytes > s.opts.maxBytes {
-		oldest := s.order.Front().Value.(*entry)
-		if oldest == e {
-			break
+	s.evict(e)
+}
+
+// evict brings the store back under its bounds, oldest records first, but
+// never forgets a task in a way that could send it twice: a record whose
+// lease is live is skipped, and under byte pressure a done record first
+// loses only its result bytes and becomes a started record with a lapsed
+// lease, so a redelivery finds it Abandoned (an unknown-outcome answer for
+// a CREATE, a fresh run for a read) instead of New.
+func (s *Memory) evict(keep *entry) {
+	now := s.now()
+	for el := s.order.Front(); el != nil && (s.order.Len() > s.opts.maxEntries || s.bytes > s.opts.maxBytes); {
+		old := el.Value.(*entry)
+		el = el.Next()
+		switch {
+		case old == keep || (!old.done && now.Before(old.leaseUntil)):
+			continue
+		case s.bytes > s.opts.maxBytes && old.result != nil:
+			s.bytes -= len(old.result)
+			old.size -= len(old.result)
+			old.result, old.done, old.leaseUntil = nil, false, time.Time{}
+		default:
+			s.remove(old)
 		}
-		s.remove(oldest)
 	}
 }
 

@@ -50,15 +50,28 @@ func TestMemoryEvictsLeastRecentlyWritten(t *testing.T) {
 	for _, id := range []string{"a", "b", "c"} {
 		begin(t, s, id, time.Minute, taskstore.New, 1)
 	}
-	must(t, s.Finish(ctx, "a", []byte(`"a"`), time.Hour)) // a is now the most recently written
-	begin(t, s, "d", time.Minute, taskstore.New, 1)       // evicts b
+	must(t, s.Finish(ctx, "a", []byte(`"a"`), time.Hour)) // order: b c a
+	must(t, s.Finish(ctx, "b", []byte(`"b"`), time.Hour)) // order: c a b
+	begin(t, s, "d", time.Minute, taskstore.New, 1)       // c's lease is live: a goes
 	if s.Len() != 3 {
 		t.Errorf("Len = %d, want 3", s.Len())
 	}
-	begin(t, s, "a", time.Minute, taskstore.Done, 1)
-	begin(t, s, "c", time.Minute, taskstore.InProgress, 1)
-	begin(t, s, "b", time.Minute, taskstore.New, 1) // forgotten; evicts c
-	begin(t, s, "c", time.Minute, taskstore.New, 1)
+	begin(t, s, "c", time.Minute, taskstore.InProgress, 1) // oldest, but never evicted while leased
+	begin(t, s, "b", time.Minute, taskstore.Done, 1)
+	begin(t, s, "a", time.Minute, taskstore.New, 1) // beyond the count bound a task is forgotten
+}
+
+// TestMemoryKeepsLiveLeases: running attempts are never evicted, even past
+// the bound, so a redelivery meets InProgress, not New.
+func TestMemoryKeepsLiveLeases(t *testing.T) {
+	t.Parallel()
+	s := taskstore.NewMemory(newClock().Now, taskstore.WithLimits(2, 0))
+	for _, id := range []string{"a", "b", "c", "d"} {
+		begin(t, s, id, time.Minute, taskstore.New, 1)
+	}
+	for _, id := range []string{"a", "b", "c", "d"} {
+		begin(t, s, id, time.Minute, taskstore.InProgress, 1)
+	}
 }
 
 func TestMemoryByteBound(t *testing.T) {
@@ -68,17 +81,18 @@ func TestMemoryByteBound(t *testing.T) {
 	begin(t, s, "a", time.Minute, taskstore.New, 1)
 	must(t, s.Finish(ctx, "a", big, time.Hour))
 	begin(t, s, "b", time.Minute, taskstore.New, 1)
-	must(t, s.Finish(ctx, "b", big, time.Hour)) // a and b do not both fit: a goes
-	begin(t, s, "a", time.Minute, taskstore.New, 1)
+	must(t, s.Finish(ctx, "b", big, time.Hour)) // a and b do not both fit: a loses its result
+	// a is remembered as started with a lapsed lease: Abandoned (an unknown
+	// outcome for a CREATE), never New (which could send it twice).
+	begin(t, s, "a", time.Minute, taskstore.Abandoned, 2)
 	// A result larger than the whole bound is still kept, alone.
 	huge := []byte(`"` + strings.Repeat("y", 10_000) + `"`)
 	must(t, s.Finish(ctx, "c", huge, time.Hour))
 	if c := begin(t, s, "c", time.Minute, taskstore.Done, 0); len(c.Result) != len(huge) {
 		t.Errorf("Result has %d bytes, want %d", len(c.Result), len(huge))
 	}
-	if s.Len() != 1 {
-		t.Errorf("Len = %d, want 1 (only the oversized result)", s.Len())
-	}
+	// b gave its result bytes up for c, but is still remembered.
+	begin(t, s, "b", time.Minute, taskstore.Abandoned, 2)
 }
 
 func TestMemoryResultIsCopied(t *testing.T) {

@@ -42,7 +42,18 @@ const allowed = "use memory:// (the default: one worker process) or redis://[use
 // "xxxxx", even when rawURL does not parse.
 func redact(rawURL string) string {
 	if u, err := url.Parse(rawURL); err == nil {
-		return u.Redacted()
+		// Userinfo of any shape (a bare "redis://secret@host" is a
+		// password to Redis) and a ?password= option are masked.
+		if _, hasPW := u.User.Password(); hasPW {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		} else if u.User != nil {
+			u.User = url.User("xxxxx")
+		}
+		if q := u.Query(); q.Has("password") {
+			q.Set("password", "xxxxx")
+			u.RawQuery = q.Encode()
+		}
+		return u.String()
 	}
 	if p := password(rawURL); p != "" {
 		return strings.Replace(rawURL, p, "xxxxx", 1)

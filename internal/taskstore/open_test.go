@@ -1,6 +1,7 @@
 package taskstore_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -73,6 +74,16 @@ func TestOpenErrors(t *testing.T) {
 			if !strings.Contains(msg, w) {
 				t.Errorf("Open(%q) error = %q, want it to contain %q", c.url, msg, w)
 			}
+		}
+	}
+}
+
+func TestOpenNeverShowsAPassword(t *testing.T) {
+	for _, u := range []string{"redis://S3cretPW@127.0.0.1:1/0?bogus=1", "redis://h:1/0?password=S3cretPW&bogus=1",
+		"redis://user:S3cretPW@h:1/0?bogus=1"} {
+		_, err := taskstore.Open(context.Background(), u, nil)
+		if err == nil || strings.Contains(err.Error(), "S3cretPW") {
+			t.Errorf("Open(%q) error %v shows the password (or no error)", u, err)
 		}
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/connectorworks/twilio-worker/internal/codes"
 )
 
 // RetryConfig sets how Retry retries. The zero value uses the defaults
@@ -155,7 +157,8 @@ func retryAfter(resp *http.Response) (time.Duration, bool) {
 func notSent(err error) bool {
 	var dnsErr *net.DNSError
 	var opErr *net.OpError
-	return errors.Is(err, syscall.ECONNREFUSED) || errors.As(err, &dnsErr) || (errors.As(err, &opErr) && opErr.Op == "dial")
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.As(err, &dnsErr) || (errors.As(err, &opErr) && opErr.Op == "dial") ||
+		errors.Is(err, codes.ErrNotSent) // the limiter's wait outlived the attempt's timeout
 }
 
 // cancelOnClose ends an attempt's context when its body is closed, so the
