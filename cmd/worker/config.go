@@ -91,8 +91,8 @@ func parseConfig(args []string, getenv func(string) string, local bool, stderr i
 	// a password.
 	fs.StringVar(&c.TaskStore, "task-store", "", "where task outcomes are kept for redeliveries: memory:// "+
 		"(default; one worker) or redis://[user:password@]host:port[/db] (a pool) (env TASK_STORE)")
-	wait := fs.String("in-progress-wait", envOr(getenv, "IN_PROGRESS_WAIT", "20s"), "how long a redelivery waits for "+
-		"another attempt at the same task before it is nacked (env IN_PROGRESS_WAIT)")
+	wait := fs.String("in-progress-wait", envOr(getenv, "IN_PROGRESS_WAIT", "40s"), "how long a redelivery waits for "+
+		"another attempt at the same task, or a dead worker's 30s lease, before it is nacked (env IN_PROGRESS_WAIT)")
 	grace := fs.String("shutdown-grace", envOr(getenv, "SHUTDOWN_GRACE", "25s"), "time allowed after SIGTERM to finish tasks in flight (env SHUTDOWN_GRACE)")
 	if local {
 		fs.StringVar(&c.Fixtures, "fixtures", "", "preload the in-process Twilio simulator from this JSON file")
@@ -117,7 +117,7 @@ func parseConfig(args []string, getenv func(string) string, local bool, stderr i
 		c.TaskStore = envOr(getenv, "TASK_STORE", "memory://")
 	}
 	if c.InProgressWait, err = time.ParseDuration(*wait); err != nil || c.InProgressWait <= 0 {
-		return nil, configErr("--in-progress-wait / IN_PROGRESS_WAIT must be a positive duration such as 20s, got %q", *wait)
+		return nil, configErr("--in-progress-wait / IN_PROGRESS_WAIT must be a positive duration such as 40s, got %q", *wait)
 	}
 	// A token pasted with a trailing newline is still the token.
 	c.AuthToken = secret.New(strings.TrimSpace(getenv("TWILIO_AUTH_TOKEN")))

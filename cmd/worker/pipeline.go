@@ -68,7 +68,10 @@ func twilioStack(cfg *Config) (http.RoundTripper, *limiter.Transport, error) {
 	if cfg.MaxInFlight > 0 {
 		lc.MaxInFlight = cfg.MaxInFlight
 	}
-	lim := limiter.NewTransport(twiliohttp.Rewrite(base, twiliohttp.NewBase(max(lc.MaxInFlight, 2))), lc)
+	// MarkSent below the limiter: a create is recorded as sent only once
+	// it has its turn, so one still waiting when the worker dies is safe to
+	// run again.
+	lim := limiter.NewTransport(twiliohttp.MarkSent(twiliohttp.Rewrite(base, twiliohttp.NewBase(max(lc.MaxInFlight, 2)))), lc)
 	stack := twiliohttp.Retry(twiliohttp.BufferErrors(lim), twiliohttp.RetryConfig{
 		AttemptTimeout: min(requestTimeout, cfg.TaskTimeout),
 		// A 429 means Twilio's concurrency limit: slow down for a while.
@@ -89,8 +92,9 @@ func newTaskHandler(cfg *Config, token secret.String, stack http.RoundTripper, s
 	// already done from the store and records every outcome; Recover
 	// innermost turns a panic into an ordinary error that Classify maps to
 	// INTERNAL.
+	// The lease is renewed while a task runs (handler.DefaultLease, 30 s),
+	// so the tasks of a worker that died are free again within it.
 	idem := handler.IdempotencyConfig{
-		Lease:          cfg.TaskTimeout + leaseMargin,
 		InProgressWait: cfg.InProgressWait,
 		Canonical:      exec.Canonical,
 		Logger:         log,
@@ -99,10 +103,6 @@ func newTaskHandler(cfg *Config, token secret.String, stack http.RoundTripper, s
 		handler.Log(log), handler.Idempotency(store, idem), handler.Classify(),
 		handler.Timeout(cfg.TaskTimeout), handler.Recover())
 }
-
-// leaseMargin keeps an attempt's lease longer than the attempt itself, so
-// a live attempt never meets a second one at the same task.
-const leaseMargin = time.Minute
 
 // openStore opens the task store named by --task-store.
 func openStore(ctx context.Context, cfg *Config) (taskstore.Store, error) {

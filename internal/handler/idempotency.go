@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
+	"github.com/connectorworks/twilio-worker/internal/sendmark"
 	"github.com/connectorworks/twilio-worker/internal/taskstore"
 )
 
@@ -22,19 +24,19 @@ var ErrTaskInProgress = errors.New("another attempt at this task is in progress;
 
 // Defaults for IdempotencyConfig's zero fields.
 const (
-	DefaultLease           = 5 * time.Minute
+	DefaultLease           = 30 * time.Second
 	DefaultResultTTL       = 24 * time.Hour
 	DefaultAtLeastOnceAttr = "atLeastOnce"
 	DefaultStoreTimeout    = 10 * time.Second
-	DefaultInProgressWait  = 20 * time.Second
+	DefaultInProgressWait  = 40 * time.Second
 )
 
 // IdempotencyConfig configures Idempotency. Zero fields take the defaults.
 type IdempotencyConfig struct {
-	// Lease is how long one attempt holds its task (DefaultLease). It must
-	// be longer than the longest attempt, i.e. the Timeout middleware's
-	// deadline plus a margin: a live attempt whose lease ran out can meet a
-	// second attempt at the same task.
+	// Lease is how long one attempt holds its task without renewing it
+	// (DefaultLease). A running attempt renews it every third of it, so it
+	// need not cover the task deadline; it bounds how long the tasks of a
+	// worker that died stay blocked for the others.
 	Lease time.Duration
 	// ResultTTL is how long a result is kept for redeliveries
 	// (DefaultResultTTL).
@@ -52,8 +54,9 @@ type IdempotencyConfig struct {
 	// Idempotency answers itself (pass Ops.Canonical); nil keeps raw names.
 	Canonical func(entity string) (string, bool)
 	// InProgressWait is how long a redelivery waits for another attempt
-	// at the same task to finish before it is nacked
-	// (DefaultInProgressWait).
+	// at the same task to finish, or for a dead worker's lease to lapse,
+	// before it is nacked (DefaultInProgressWait). Longer than Lease, one
+	// wait outlasts any dead worker's claim and spends no delivery attempt.
 	InProgressWait time.Duration
 	// Now supplies those results' timestamps; nil means time.Now.
 	Now func() time.Time
@@ -71,16 +74,20 @@ type IdempotencyConfig struct {
 //
 //   - Done: returns the stored Result (with this delivery's
 //     DeliveryAttempt) without calling the inner Func.
-//   - InProgress: returns ErrTaskInProgress.
+//   - InProgress: waits up to InProgressWait for the other attempt to
+//     finish or its lease to lapse, then returns ErrTaskInProgress.
 //   - Abandoned, for a CREATE or ACTION without the at-least-once
-//     attribute: returns, without calling the inner Func, a FAILED
-//     DEADLINE_EXCEEDED result saying the outcome is unknown, and records
-//     it. Other tasks run again as if New.
-//   - New: runs the inner Func. A Result with a nil error is recorded with
-//     Finish and returned. Anything else (an error such as
-//     context.Canceled at shutdown, or no Result) releases the claim with
-//     Abort, keeping the "started" mark for a CREATE or ACTION, whose
-//     request may have reached Twilio, and is returned unchanged.
+//     attribute whose earlier attempt marked its request as sent: returns,
+//     without calling the inner Func, a FAILED DEADLINE_EXCEEDED result
+//     saying the outcome is unknown, and records it. Other tasks, and
+//     creates that never got as far as sending, run again as if New.
+//   - New: runs the inner Func, renewing the lease while it runs; for a
+//     CREATE or ACTION every request with side effects is first marked as
+//     sent in the store (sendmark), and not sent if the lease was lost. A
+//     Result with a nil error is recorded with Finish and returned.
+//     Anything else (an error such as context.Canceled at shutdown, or no
+//     Result) releases the claim with Abort, which keeps the record of a
+//     marked create, and is returned unchanged.
 //
 // A store error from Begin is returned with no Result: the task is nacked,
 // never run without its claim. A message without a task id bypasses the
@@ -118,15 +125,11 @@ func Idempotency(store taskstore.Store, cfg IdempotencyConfig) Middleware {
 				return c.stored(m, claim.Result), nil
 			case taskstore.InProgress:
 				return c.waitInProgress(ctx, store, next, m)
-			case taskstore.Abandoned:
-				if t, unsafe := sideEffects(m); unsafe && m.Attributes[c.AtLeastOnceAttribute] != "true" {
-					return c.finish(ctx, store, m, c.unknownOutcome(m, t, claim.Attempt)), nil
-				}
-			case taskstore.New:
+			case taskstore.Abandoned, taskstore.New:
+				return c.claimed(ctx, store, next, m, claim)
 			default:
 				return nil, fmt.Errorf("task store: Begin answered the unknown state %v", claim.State)
 			}
-			return c.run(ctx, store, next, m)
 		}
 	}
 }
@@ -156,28 +159,82 @@ func (c IdempotencyConfig) withDefaults() IdempotencyConfig {
 	return c
 }
 
+// claimed answers a task Begin granted a lease for (New or Abandoned).
+func (c IdempotencyConfig) claimed(ctx context.Context, store taskstore.Store, next Func, m *Message, claim taskstore.Claim) (*Result, error) {
+	t, unsafe := sideEffects(m)
+	if claim.State == taskstore.Abandoned && claim.Sent && unsafe && m.Attributes[c.AtLeastOnceAttribute] != "true" {
+		return c.finish(ctx, store, m, c.unknownOutcome(m, t, claim.Attempt)), nil
+	}
+	return c.run(ctx, store, next, m, claim.Attempt, unsafe)
+}
+
 // run runs the attempt the caller holds a lease for and records its end.
-func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next Func, m *Message) (*Result, error) {
+func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next Func, m *Message, attempt int, unsafe bool) (*Result, error) {
+	stop := c.renew(ctx, store, m, attempt)
+	var marked atomic.Bool
+	if unsafe {
+		ctx = sendmark.With(ctx, func(ctx context.Context) error {
+			sctx, cancel := c.storeContext(ctx)
+			defer cancel()
+			if err := store.MarkSent(sctx, m.TaskID(), attempt, c.Lease); err != nil {
+				return fmt.Errorf("recording in the task store that the request is being sent: %w", err)
+			}
+			marked.Store(true)
+			return nil
+		})
+	}
 	r, err := next(ctx, m)
+	stop()
 	if err == nil && r != nil {
 		return c.finish(ctx, store, m, r), nil
 	}
-	t, unsafe := sideEffects(m)
-	sent := !errors.Is(err, codes.ErrNotSent) // a request still waiting for the budget never left
-	if unsafe && sent && errors.Is(err, context.Canceled) {
+	// A request refused before it left (still waiting for the budget, or
+	// its mark refused) was not sent, whatever earlier marks say.
+	if marked.Load() && !errors.Is(err, codes.ErrNotSent) && errors.Is(err, context.Canceled) {
 		// The worker is stopping with a CREATE in flight: answer now that
 		// the outcome is unknown, rather than nack and leave a record a
 		// memory store would forget on exit (a second create).
-		return c.finish(ctx, store, m, c.unknownOutcome(m, t, 1)), nil
+		t, _ := sideEffects(m)
+		return c.finish(ctx, store, m, c.unknownOutcome(m, t, attempt)), nil
 	}
 	sctx, cancel := c.storeContext(ctx)
 	defer cancel()
-	if aerr := store.Abort(sctx, m.TaskID(), unsafe && sent); aerr != nil {
+	if aerr := store.Abort(sctx, m.TaskID(), attempt); aerr != nil {
 		// The claim then lapses with its lease: the next delivery sees the
-		// task Abandoned, which is safe either way.
+		// task Abandoned, with the sent mark if a request may have left.
 		err = errors.Join(err, aerr)
 	}
 	return r, err
+}
+
+// renew keeps attempt's lease live until the returned stop is called, so
+// that a short lease covers an attempt of any length. A renewal that
+// fails for a moment is retried at the next tick; once the lease is lost
+// renewing stops (MarkSent then refuses to send a create).
+func (c IdempotencyConfig) renew(ctx context.Context, store taskstore.Store, m *Message, attempt int) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(max(c.Lease/3, time.Millisecond))
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			sctx, cancel := c.storeContext(ctx)
+			err := store.Renew(sctx, m.TaskID(), attempt, c.Lease)
+			cancel()
+			if errors.Is(err, taskstore.ErrLeaseLost) {
+				c.Logger.Warn("task lease lost while the attempt runs; another attempt may start",
+					zap.String("task_id", clip(m.TaskID())), zap.Int("attempt", attempt))
+				return
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 // finish records r as the task's result and returns it. A failure to
@@ -286,13 +343,8 @@ func (c IdempotencyConfig) waitInProgress(ctx context.Context, store taskstore.S
 		switch claim.State {
 		case taskstore.Done:
 			return c.stored(m, claim.Result), nil
-		case taskstore.Abandoned:
-			if t, unsafe := sideEffects(m); unsafe && m.Attributes[c.AtLeastOnceAttribute] != "true" {
-				return c.finish(ctx, store, m, c.unknownOutcome(m, t, claim.Attempt)), nil
-			}
-			return c.run(ctx, store, next, m)
-		case taskstore.New:
-			return c.run(ctx, store, next, m)
+		case taskstore.Abandoned, taskstore.New:
+			return c.claimed(ctx, store, next, m, claim)
 		}
 	}
 	return nil, ErrTaskInProgress

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
 	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/sendmark"
 	"github.com/connectorworks/twilio-worker/internal/taskstore"
 )
 
@@ -29,7 +31,9 @@ type fakeStore struct {
 	mu                   sync.Mutex
 	begins               []time.Duration // the leases asked for
 	finished             []finishCall
-	aborts               []bool // mayHaveSideEffects per Abort
+	aborts               []int // the attempt per Abort
+	renews, marks        []int // the attempt per Renew and MarkSent
+	markErr              error
 	deadCtxAtFinishAbort bool
 }
 
@@ -56,25 +60,47 @@ func (s *fakeStore) Finish(ctx context.Context, id string, result []byte, ttl ti
 	return s.finishErr
 }
 
-func (s *fakeStore) Abort(ctx context.Context, _ string, mayHaveSideEffects bool) error {
+func (s *fakeStore) Abort(ctx context.Context, _ string, attempt int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.deadCtxAtFinishAbort = s.deadCtxAtFinishAbort || ctx.Err() != nil
-	s.aborts = append(s.aborts, mayHaveSideEffects)
+	s.aborts = append(s.aborts, attempt)
 	return s.abortErr
+}
+
+func (s *fakeStore) Renew(_ context.Context, _ string, attempt int, _ time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.renews = append(s.renews, attempt)
+	return nil
+}
+
+func (s *fakeStore) MarkSent(_ context.Context, _ string, attempt int, _ time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.marks = append(s.marks, attempt)
+	return s.markErr
 }
 
 func (s *fakeStore) Close() error { return nil }
 
 // fakeNext is the inner Func: it counts its calls and returns r, err.
+// With send it first announces a request with side effects, as the HTTP
+// transport does, and fails as a refused request does if that is refused.
 type fakeNext struct {
 	r     *handler.Result
 	err   error
+	send  bool
 	calls int
 }
 
-func (n *fakeNext) fn(context.Context, *handler.Message) (*handler.Result, error) {
+func (n *fakeNext) fn(ctx context.Context, _ *handler.Message) (*handler.Result, error) {
 	n.calls++
+	if n.send {
+		if err := sendmark.Before(ctx); err != nil {
+			return nil, fmt.Errorf("not sent: %w (%w)", err, codes.ErrNotSent)
+		}
+	}
 	return n.r, n.err
 }
 
@@ -141,7 +167,7 @@ func TestIdempotencyAbandoned(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			store := &fakeStore{claim: taskstore.Claim{State: taskstore.Abandoned, Attempt: 2}}
+			store := &fakeStore{claim: taskstore.Claim{State: taskstore.Abandoned, Attempt: 2, Sent: true}}
 			next := &fakeNext{r: succeeded()}
 			got, err := handler.Idempotency(store, idemCfg)(next.fn)(context.Background(), c.m)
 			if err != nil || got == nil {
@@ -226,15 +252,24 @@ func TestIdempotencyNewInterrupted(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}}
-			next := &fakeNext{err: c.innerErr}
+			next := &fakeNext{err: c.innerErr, send: c.wantSideEffects}
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel() // shutdown: the store calls must still get through
 			got, err := handler.Idempotency(store, idemCfg)(next.fn)(ctx, msg(c.data))
 			if got != nil || !errors.Is(err, c.innerErr) || (c.innerErr == nil && err != nil) {
 				t.Fatalf("got %v, %v; want no result and error %v", got, err, c.innerErr)
 			}
-			if diff := cmp.Diff([]bool{c.wantSideEffects}, store.aborts); diff != "" || len(store.finished) != 0 {
-				t.Errorf("Abort(mayHaveSideEffects) calls (-want +got):\n%s; Finish calls %d, want 0", diff, len(store.finished))
+			// The store keeps or drops the record by the mark; Abort
+			// names the attempt either way.
+			wantMarks := 0
+			if c.wantSideEffects {
+				wantMarks = 1
+			}
+			if len(store.marks) != wantMarks {
+				t.Errorf("MarkSent calls %v, want %d", store.marks, wantMarks)
+			}
+			if diff := cmp.Diff([]int{1}, store.aborts); diff != "" || len(store.finished) != 0 {
+				t.Errorf("Abort(attempt) calls (-want +got):\n%s; Finish calls %d, want 0", diff, len(store.finished))
 			}
 			if store.deadCtxAtFinishAbort {
 				t.Error("Abort got a canceled context")
@@ -278,14 +313,85 @@ func TestIdempotencyCanceledCreateIsAnswered(t *testing.T) {
 	t.Parallel()
 	for _, data := range []string{createTask, actionTask} {
 		store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}}
-		next := &fakeNext{err: context.Canceled}
+		next := &fakeNext{err: context.Canceled, send: true}
 		got, err := handler.Idempotency(store, idemCfg)(next.fn)(context.Background(), msg(data))
 		if err != nil || got == nil || got.Error == nil || got.Error.Code != codes.DeadlineExceeded || got.Error.Retryable {
 			t.Fatalf("got %+v, %v; want FAILED DEADLINE_EXCEEDED, not retryable", got, err)
 		}
-		if len(store.finished) != 1 || len(store.aborts) != 0 {
-			t.Errorf("Finish calls %d, Abort calls %d; want 1 and 0", len(store.finished), len(store.aborts))
+		if len(store.finished) != 1 || len(store.aborts) != 0 || len(store.marks) != 1 {
+			t.Errorf("Finish calls %d, Abort calls %d, MarkSent calls %d; want 1, 0 and 1",
+				len(store.finished), len(store.aborts), len(store.marks))
 		}
+	}
+	// Cut off before its request was announced (still waiting for the
+	// budget): nothing left, so it is released for a redelivery.
+	store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}}
+	next := &fakeNext{err: context.Canceled}
+	if got, err := handler.Idempotency(store, idemCfg)(next.fn)(context.Background(), msg(createTask)); got != nil || !errors.Is(err, context.Canceled) {
+		t.Fatalf("unsent CREATE: got %+v, %v; want no result and the cancellation", got, err)
+	}
+	if len(store.finished) != 0 || len(store.aborts) != 1 {
+		t.Errorf("unsent CREATE: Finish calls %d, Abort calls %d; want 0 and 1", len(store.finished), len(store.aborts))
+	}
+}
+
+// TestIdempotencyAbandonedUnsentRuns: a CREATE whose earlier attempt never
+// announced a request (its worker died while it waited for the budget) is
+// safe to run again, and is run.
+func TestIdempotencyAbandonedUnsentRuns(t *testing.T) {
+	t.Parallel()
+	store := &fakeStore{claim: taskstore.Claim{State: taskstore.Abandoned, Attempt: 2}}
+	next := &fakeNext{r: succeeded(), send: true}
+	got, err := handler.Idempotency(store, idemCfg)(next.fn)(context.Background(), msg(createTask))
+	if err != nil || got != next.r || next.calls != 1 {
+		t.Fatalf("got %v, %v after %d calls; want the inner result", got, err, next.calls)
+	}
+	if diff := cmp.Diff([]int{2}, store.marks); diff != "" {
+		t.Errorf("MarkSent(attempt) calls (-want +got):\n%s", diff)
+	}
+}
+
+// TestIdempotencyMarkRefused: when the store refuses the sent mark (the
+// lease was lost, or the store is down) the request is not sent and the
+// task is released for a redelivery.
+func TestIdempotencyMarkRefused(t *testing.T) {
+	t.Parallel()
+	store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}, markErr: taskstore.ErrLeaseLost}
+	next := &fakeNext{r: succeeded(), send: true}
+	got, err := handler.Idempotency(store, idemCfg)(next.fn)(context.Background(), msg(createTask))
+	if got != nil || !errors.Is(err, taskstore.ErrLeaseLost) || !errors.Is(err, codes.ErrNotSent) {
+		t.Fatalf("got %v, %v; want no result and a not-sent error naming the lost lease", got, err)
+	}
+	if len(store.finished) != 0 || len(store.aborts) != 1 {
+		t.Errorf("Finish calls %d, Abort calls %d; want 0 and 1", len(store.finished), len(store.aborts))
+	}
+}
+
+// TestIdempotencyRenewsLease: a running attempt renews its lease every
+// third of it, naming its attempt, and stops when it ends.
+func TestIdempotencyRenewsLease(t *testing.T) {
+	t.Parallel()
+	store := &fakeStore{claim: taskstore.Claim{State: taskstore.Abandoned, Attempt: 3}}
+	cfg := idemCfg
+	cfg.Lease = 30 * time.Millisecond
+	slow := func(ctx context.Context, m *handler.Message) (*handler.Result, error) {
+		time.Sleep(200 * time.Millisecond)
+		return succeeded(), nil
+	}
+	if _, err := handler.Idempotency(store, cfg)(slow)(context.Background(), msg(getTask)); err != nil {
+		t.Fatal(err)
+	}
+	store.mu.Lock()
+	renews := slices.Clone(store.renews)
+	store.mu.Unlock()
+	if len(renews) < 2 || slices.ContainsFunc(renews, func(a int) bool { return a != 3 }) {
+		t.Errorf("Renew(attempt) calls %v, want at least 2, all for attempt 3", renews)
+	}
+	time.Sleep(50 * time.Millisecond)
+	store.mu.Lock()
+	defer store.mu.Unlock()
+	if len(store.renews) != len(renews) {
+		t.Errorf("Renew called %d more times after the attempt ended", len(store.renews)-len(renews))
 	}
 }
 
@@ -331,6 +437,9 @@ func TestIdempotencyWithoutTaskID(t *testing.T) {
 func TestIdempotencyFullChain(t *testing.T) {
 	t.Parallel()
 	ops := &fakeOps{do: func(ctx context.Context, _ *handler.Task) (handler.Output, error) {
+		if err := sendmark.Before(ctx); err != nil { // as the HTTP transport does
+			return handler.Output{}, err
+		}
 		return handler.Output{Payload: map[string]any{"Sid": "SM1"}}, ctx.Err()
 	}}
 	h := handler.Chain(handler.New(ops, clock), handler.Log(zap.NewNop()),

@@ -2,6 +2,7 @@ package taskstore_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -33,8 +34,12 @@ var conformance = []struct {
 	{"first result wins", testFirstResultWins},
 	{"lease expiry", testLeaseExpiry},
 	{"concurrent begin", testConcurrentBegin},
-	{"abort without side effects", testAbortClean},
-	{"abort with side effects", testAbortSideEffects},
+	{"abort without a sent mark", testAbortClean},
+	{"abort with a sent mark", testAbortSideEffects},
+	{"abort of another attempt", testAbortFenced},
+	{"renew keeps the lease", testRenew},
+	{"renew and mark need the lease", testLeaseLost},
+	{"abandoned without a mark", testAbandonedUnsent},
 	{"abort leaves done alone", testAbortDone},
 	{"done expires", testDoneExpires},
 	{"started record expires", testRetention},
@@ -155,32 +160,110 @@ func testConcurrentBegin(t *testing.T, open opener) {
 
 func testAbortClean(t *testing.T, open opener) {
 	f := open(t)
+	c := begin(t, f.store, "t1", time.Minute, taskstore.New, 1)
+	must(t, f.store.Renew(ctx, "t1", c.Attempt, time.Minute))
+	must(t, f.store.Abort(ctx, "t1", c.Attempt))
 	begin(t, f.store, "t1", time.Minute, taskstore.New, 1)
-	must(t, f.store.Abort(ctx, "t1", false))
-	begin(t, f.store, "t1", time.Minute, taskstore.New, 1)
-	must(t, f.store.Abort(ctx, "never-begun", false))
-	must(t, f.store.Abort(ctx, "never-begun", true))
+	must(t, f.store.Abort(ctx, "never-begun", 1))
 	begin(t, f.store, "never-begun", time.Minute, taskstore.New, 1)
 }
 
 func testAbortSideEffects(t *testing.T, open opener) {
 	f := open(t)
-	begin(t, f.store, "t1", time.Minute, taskstore.New, 1)
-	must(t, f.store.Abort(ctx, "t1", true))
-	begin(t, f.store, "t1", time.Minute, taskstore.Abandoned, 2)
+	c := begin(t, f.store, "t1", time.Minute, taskstore.New, 1)
+	must(t, f.store.MarkSent(ctx, "t1", c.Attempt, time.Minute))
+	must(t, f.store.Abort(ctx, "t1", c.Attempt))
+	if c := begin(t, f.store, "t1", time.Minute, taskstore.Abandoned, 2); !c.Sent {
+		t.Error("Abandoned after a marked attempt, but Sent is false")
+	}
 	begin(t, f.store, "t1", time.Minute, taskstore.InProgress, 2)
-	// A clean abort of the second attempt forgets the first one too: only
-	// callers that know no attempt reached Twilio may use it.
-	must(t, f.store.Abort(ctx, "t1", true))
-	begin(t, f.store, "t1", time.Minute, taskstore.Abandoned, 3)
+	// The mark stays with the task: a later attempt that sent nothing
+	// does not make it forget the first one's request.
+	must(t, f.store.Abort(ctx, "t1", 2))
+	if c := begin(t, f.store, "t1", time.Minute, taskstore.Abandoned, 3); !c.Sent {
+		t.Error("the mark of attempt 1 was lost by attempt 2's Abort")
+	}
+}
+
+func testAbortFenced(t *testing.T, open opener) {
+	f := open(t)
+	const lease = 200 * time.Millisecond
+	begin(t, f.store, "t1", lease, taskstore.New, 1)
+	if !f.after(lease, is(t, f.store, "t1", taskstore.Abandoned)) { // attempt 2 now holds it
+		t.Fatal("Begin never reported Abandoned after the lease ran out")
+	}
+	must(t, f.store.Abort(ctx, "t1", 1)) // the old attempt gives up late
+	begin(t, f.store, "t1", time.Minute, taskstore.InProgress, 2)
+}
+
+func testRenew(t *testing.T, open opener) {
+	f := open(t)
+	const lease = 2 * time.Second
+	c := begin(t, f.store, "t1", lease, taskstore.New, 1)
+	for range 4 { // 4 × 700 ms: past the first lease, never past a renewed one
+		f.after(700*time.Millisecond, func() bool { return true })
+		must(t, f.store.Renew(ctx, "t1", c.Attempt, lease))
+	}
+	begin(t, f.store, "t1", lease, taskstore.InProgress, 1)
+	if !f.after(lease, is(t, f.store, "t1", taskstore.Abandoned)) {
+		t.Fatal("the lease did not lapse once renewals stopped")
+	}
+}
+
+func testLeaseLost(t *testing.T, open opener) {
+	f := open(t)
+	const lease = 200 * time.Millisecond
+	c := begin(t, f.store, "t1", lease, taskstore.New, 1)
+	f.after(2*lease, func() bool { return true }) // polling Renew would keep the lease
+	if err := f.store.Renew(ctx, "t1", c.Attempt, lease); !errors.Is(err, taskstore.ErrLeaseLost) {
+		t.Fatalf("Renew of a lapsed lease = %v, want ErrLeaseLost", err)
+	}
+	if err := f.store.MarkSent(ctx, "t1", c.Attempt, time.Minute); !errors.Is(err, taskstore.ErrLeaseLost) {
+		t.Errorf("MarkSent of a lapsed lease = %v, want ErrLeaseLost", err)
+	}
+	c2 := begin(t, f.store, "t1", time.Minute, taskstore.Abandoned, 2)
+	if c2.Sent {
+		t.Error("the refused MarkSent left a mark")
+	}
+	for _, err := range []error{f.store.Renew(ctx, "t1", 1, time.Minute), f.store.MarkSent(ctx, "t1", 1, time.Minute),
+		f.store.MarkSent(ctx, "never-begun", 1, time.Minute)} {
+		if !errors.Is(err, taskstore.ErrLeaseLost) {
+			t.Errorf("Renew/MarkSent without the lease = %v, want ErrLeaseLost", err)
+		}
+	}
+	must(t, f.store.Finish(ctx, "t1", []byte(`"r"`), time.Minute))
+	if err := f.store.Renew(ctx, "t1", 2, time.Minute); !errors.Is(err, taskstore.ErrLeaseLost) {
+		t.Errorf("Renew of a done task = %v, want ErrLeaseLost", err)
+	}
+}
+
+func testAbandonedUnsent(t *testing.T, open opener) {
+	f := open(t)
+	const lease = 200 * time.Millisecond
+	begin(t, f.store, "t1", lease, taskstore.New, 1)
+	if !f.after(lease, is(t, f.store, "t1", taskstore.Abandoned)) {
+		t.Fatal("Begin never reported Abandoned after the lease ran out")
+	}
+	// is granted attempt 2 a minute's lease; it marks and dies.
+	must(t, f.store.MarkSent(ctx, "t1", 2, lease))
+	var last taskstore.Claim
+	if !f.after(lease, func() bool {
+		c, err := f.store.Begin(ctx, "t1", time.Minute)
+		last = c
+		return err == nil && c.State == taskstore.Abandoned
+	}) {
+		t.Fatal("the marked attempt's lease never lapsed")
+	}
+	if !last.Sent {
+		t.Error("Abandoned after a marked attempt, but Sent is false")
+	}
 }
 
 func testAbortDone(t *testing.T, open opener) {
 	f := open(t)
 	begin(t, f.store, "t1", time.Minute, taskstore.New, 1)
 	must(t, f.store.Finish(ctx, "t1", []byte(`"r"`), time.Minute))
-	must(t, f.store.Abort(ctx, "t1", false))
-	must(t, f.store.Abort(ctx, "t1", true))
+	must(t, f.store.Abort(ctx, "t1", 1))
 	begin(t, f.store, "t1", time.Minute, taskstore.Done, 1)
 }
 
@@ -240,7 +323,10 @@ func testBadArguments(t *testing.T, open opener) {
 	if err := f.store.Finish(ctx, "t1", []byte(`{}`), -time.Second); err == nil {
 		t.Error("Finish with a negative ttl succeeded")
 	}
-	if err := f.store.Abort(ctx, "", true); err == nil {
+	if err := f.store.Renew(ctx, "t1", 1, 0); err == nil {
+		t.Error("Renew with a zero lease succeeded")
+	}
+	if err := f.store.Abort(ctx, "", 1); err == nil {
 		t.Error("Abort with an empty id succeeded")
 	}
 	begin(t, f.store, "t1", time.Minute, taskstore.New, 1) // nothing was recorded

@@ -8,16 +8,23 @@
 // A task id moves through these states, as Store.Begin reports them:
 //
 //	unknown ──Begin──► started (lease live) ──Finish──► done (result kept for ttl)
-//	                     │        ▲
-//	    lease runs out   │        │ Begin: Abandoned, a new lease, Attempt+1
-//	    or Abort(true)   ▼        │
+//	                     │  ▲  Renew, MarkSent
+//	    lease runs out   │  │  Begin: Abandoned, a new lease, Attempt+1
+//	    or Abort         ▼  │
 //	                   started (lease expired)
 //
-// Abort(false) deletes a started record (the attempt did nothing that could
-// be repeated), so the next Begin reports New. A started record outlives its
-// lease: it is kept for the store's retention (WithRetention), so that a
-// CREATE whose worker died is still known as started when Pub/Sub
-// redelivers it long after the lease ran out.
+// An attempt keeps its lease live with Renew, so leases can be short (tens
+// of seconds) whatever the task deadline: the tasks a killed worker held
+// are free again soon after it died. Before a request with side effects (a
+// create) leaves the worker, the attempt calls MarkSent; the mark stays
+// with the record. Abort by an attempt whose task never got a mark deletes
+// the record (nothing could be repeated), so the next Begin reports New;
+// with a mark it keeps the record with its lease expired. Begin reports a
+// lapsed record as Abandoned, with Claim.Sent telling whether any attempt
+// marked it: only then may a create have reached Twilio. A started record
+// outlives its lease: it is kept for the store's retention
+// (WithRetention), so that a CREATE whose worker died is still known as
+// started when Pub/Sub redelivers it long after the lease ran out.
 //
 // # Stores
 //
@@ -35,11 +42,10 @@
 //
 // # Fencing
 //
-// Finish and Abort do not name the attempt they belong to. Finish never
-// replaces a stored result (the first result recorded wins, so every later
-// redelivery republishes one stable answer), and Abort only touches a
-// started record, never a done one. An attempt that outlives its lease can
-// still meet a newer attempt of the same task; callers prevent that by
-// choosing a lease longer than the longest attempt (the task deadline plus
-// a margin).
+// Renew, MarkSent and Abort name the attempt they belong to (Claim.Attempt)
+// and do nothing to a record another attempt has claimed since; MarkSent
+// refuses (ErrLeaseLost) unless the attempt's lease is live, so a create is
+// never sent by an attempt that another one may be overlapping. Finish does
+// not name its attempt: it never replaces a stored result (the first result
+// recorded wins, so every later redelivery republishes one stable answer).
 package taskstore

@@ -37,6 +37,7 @@ type entry struct {
 	done       bool
 	result     []byte
 	attempt    int
+	sent       bool      // an attempt called MarkSent
 	leaseUntil time.Time // the lease is live while now is before it
 	expires    time.Time // the record is gone from this instant on
 	size       int       // counted against maxBytes
@@ -80,7 +81,38 @@ func (s *Memory) Begin(_ context.Context, taskID string, lease time.Duration) (C
 	e.leaseUntil = now.Add(lease)
 	e.expires = now.Add(max(s.opts.retention, lease))
 	s.written(e)
-	return Claim{State: state, Attempt: e.attempt}, nil
+	return Claim{State: state, Attempt: e.attempt, Sent: state == Abandoned && e.sent}, nil
+}
+
+// Renew implements Store.
+func (s *Memory) Renew(_ context.Context, taskID string, attempt int, lease time.Duration) error {
+	return s.extend("renew", taskID, attempt, lease, false)
+}
+
+// MarkSent implements Store.
+func (s *Memory) MarkSent(_ context.Context, taskID string, attempt int, lease time.Duration) error {
+	return s.extend("mark sent", taskID, attempt, lease, true)
+}
+
+// extend renews attempt's live lease and, with mark, records the mark.
+func (s *Memory) extend(op, taskID string, attempt int, lease time.Duration, mark bool) error {
+	if err := checkArgs(op, taskID, lease); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	now := s.now()
+	e := s.live(taskID, now)
+	if e == nil || e.done || e.attempt != attempt || !now.Before(e.leaseUntil) {
+		return ErrLeaseLost
+	}
+	e.leaseUntil = now.Add(lease)
+	e.expires = now.Add(max(s.opts.retention, lease))
+	e.sent = e.sent || mark
+	return nil
 }
 
 // Finish implements Store.
@@ -108,7 +140,7 @@ func (s *Memory) Finish(_ context.Context, taskID string, result []byte, ttl tim
 }
 
 // Abort implements Store.
-func (s *Memory) Abort(_ context.Context, taskID string, mayHaveSideEffects bool) error {
+func (s *Memory) Abort(_ context.Context, taskID string, attempt int) error {
 	if err := checkID("abort", taskID); err != nil {
 		return err
 	}
@@ -119,8 +151,8 @@ func (s *Memory) Abort(_ context.Context, taskID string, mayHaveSideEffects bool
 	}
 	now := s.now()
 	switch e := s.live(taskID, now); {
-	case e == nil || e.done:
-	case mayHaveSideEffects:
+	case e == nil || e.done || e.attempt != attempt:
+	case e.sent:
 		e.leaseUntil = now // expired: the next Begin reports Abandoned
 	default:
 		s.remove(e)
@@ -177,8 +209,9 @@ func (s *Memory) written(e *entry) {
 // never forgets a task in a way that could send it twice: a record whose
 // lease is live is skipped, and under byte pressure a done record first
 // loses only its result bytes and becomes a started record with a lapsed
-// lease, so a redelivery finds it Abandoned (an unknown-outcome answer for
-// a CREATE, a fresh run for a read) instead of New.
+// lease, marked sent, so a redelivery finds it Abandoned with Sent (an
+// unknown-outcome answer for a CREATE, a fresh run for a read) instead of
+// New.
 func (s *Memory) evict(keep *entry) {
 	now := s.now()
 	for el := s.order.Front(); el != nil && (s.order.Len() > s.opts.maxEntries || s.bytes > s.opts.maxBytes); {
@@ -190,7 +223,7 @@ func (s *Memory) evict(keep *entry) {
 		case s.bytes > s.opts.maxBytes && old.result != nil:
 			s.bytes -= len(old.result)
 			old.size -= len(old.result)
-			old.result, old.done, old.leaseUntil = nil, false, time.Time{}
+			old.result, old.done, old.leaseUntil, old.sent = nil, false, time.Time{}, true
 		default:
 			s.remove(old)
 		}

@@ -114,7 +114,7 @@ func TestMemoryDropsExpiredOnAccess(t *testing.T) {
 	s := taskstore.NewMemory(clock.Now)
 	must(t, s.Finish(ctx, "t1", []byte(`"r"`), time.Second))
 	clock.Advance(time.Second)
-	must(t, s.Abort(ctx, "t1", false))
+	must(t, s.Abort(ctx, "t1", 1))
 	if s.Len() != 0 {
 		t.Errorf("Len = %d after the only record expired, want 0", s.Len())
 	}

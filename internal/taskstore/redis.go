@@ -20,7 +20,8 @@ import (
 //	state        "started" or "done"
 //	attempt      attempts started so far
 //	lease_until  started only: end of the lease, Unix milliseconds of the
-//	             Redis server's clock (0 after Abort(true))
+//	             Redis server's clock (0 after Abort)
+//	sent         started only: "1" once an attempt called MarkSent, else "0"
 //	result       done only: the result JSON
 //
 // A started record's key expires after the retention (WithRetention), a
@@ -88,14 +89,17 @@ func (s *Redis) Begin(ctx context.Context, taskID string, lease time.Duration) (
 	return c, nil
 }
 
-// parseClaim decodes the begin script's reply {state, attempt[, result]}.
+// parseClaim decodes the begin script's reply {state, attempt, sent} or
+// {"done", attempt, result}.
 func parseClaim(vals []any) (Claim, bool) {
-	if len(vals) < 2 {
+	if len(vals) != 3 {
 		return Claim{}, false
 	}
 	name, _ := vals[0].(string)
 	attempt, ok := vals[1].(int64)
-	c := Claim{Attempt: int(attempt)}
+	sent, isInt := vals[2].(int64)
+	c := Claim{Attempt: int(attempt), Sent: sent == 1}
+	ok = ok && (isInt || name == "done")
 	switch name {
 	case "new":
 		c.State = New
@@ -104,9 +108,6 @@ func parseClaim(vals []any) (Claim, bool) {
 	case "abandoned":
 		c.State = Abandoned
 	case "done":
-		if len(vals) != 3 {
-			return Claim{}, false
-		}
 		result, isString := vals[2].(string)
 		c.State, c.Result, ok = Done, []byte(result), ok && isString
 	default:
@@ -126,16 +127,36 @@ func (s *Redis) Finish(ctx context.Context, taskID string, result []byte, ttl ti
 	return nil
 }
 
+// Renew implements Store.
+func (s *Redis) Renew(ctx context.Context, taskID string, attempt int, lease time.Duration) error {
+	return s.extend(ctx, "renew", taskID, attempt, lease, "0")
+}
+
+// MarkSent implements Store.
+func (s *Redis) MarkSent(ctx context.Context, taskID string, attempt int, lease time.Duration) error {
+	return s.extend(ctx, "mark sent", taskID, attempt, lease, "1")
+}
+
+func (s *Redis) extend(ctx context.Context, op, taskID string, attempt int, lease time.Duration, mark string) error {
+	if err := checkArgs(op, taskID, lease); err != nil {
+		return err
+	}
+	held, err := extendScript.Run(ctx, s.client, []string{s.key(taskID)}, attempt, millis(lease), mark).Int()
+	if err != nil {
+		return fmt.Errorf("taskstore: %s %q: %w", op, clip(taskID), err)
+	}
+	if held != 1 {
+		return ErrLeaseLost
+	}
+	return nil
+}
+
 // Abort implements Store.
-func (s *Redis) Abort(ctx context.Context, taskID string, mayHaveSideEffects bool) error {
+func (s *Redis) Abort(ctx context.Context, taskID string, attempt int) error {
 	if err := checkID("abort", taskID); err != nil {
 		return err
 	}
-	keep := "0"
-	if mayHaveSideEffects {
-		keep = "1"
-	}
-	if err := abortScript.Run(ctx, s.client, []string{s.key(taskID)}, keep).Err(); err != nil {
+	if err := abortScript.Run(ctx, s.client, []string{s.key(taskID)}, attempt).Err(); err != nil {
 		return fmt.Errorf("taskstore: abort %q: %w", clip(taskID), err)
 	}
 	return nil

@@ -78,8 +78,12 @@ func TestRedisLayout(t *testing.T) {
 	serverNow, err := raw.Time(ctx).Result()
 	must(t, err)
 	leaseUntil, _ := strconv.ParseInt(h["lease_until"], 10, 64)
-	if h["state"] != "started" || h["attempt"] != "1" {
-		t.Errorf("started record = %v, want state started, attempt 1", h)
+	if h["state"] != "started" || h["attempt"] != "1" || h["sent"] != "0" {
+		t.Errorf("started record = %v, want state started, attempt 1, sent 0", h)
+	}
+	must(t, s.MarkSent(ctx, "t1", 1, 30*time.Second))
+	if sent := raw.HGet(ctx, key, "sent").Val(); sent != "1" {
+		t.Errorf("sent = %q after MarkSent, want 1", sent)
 	}
 	if left := time.UnixMilli(leaseUntil).Sub(serverNow); left < 25*time.Second || left > 31*time.Second {
 		t.Errorf("lease_until is %v from the server's clock, want about 30s", left)
@@ -127,4 +131,22 @@ func TestRedisSharedBetweenClients(t *testing.T) {
 	begin(t, b, "t1", time.Minute, taskstore.InProgress, 1)
 	must(t, a.Finish(ctx, "t1", []byte(`"r"`), time.Minute))
 	begin(t, b, "t1", time.Minute, taskstore.Done, 1)
+}
+
+// A started record written before the sent mark existed has no sent field:
+// it may be a create that reached Twilio, so it must count as sent.
+func TestRedisRecordWithoutSentField(t *testing.T) {
+	addr := redisAddr(t)
+	t.Parallel()
+	prefix := uniquePrefix()
+	s, err := taskstore.NewRedis(ctx, "redis://"+addr, taskstore.WithKeyPrefix(prefix))
+	must(t, err)
+	defer s.Close()
+	raw := rawClient(t)
+	must(t, raw.HSet(ctx, prefix+"old", "state", "started", "attempt", 1, "lease_until", 0).Err())
+	if c := begin(t, s, "old", time.Minute, taskstore.Abandoned, 2); !c.Sent {
+		t.Error("a record without a sent field was reported not sent")
+	}
+	must(t, s.Abort(ctx, "old", 2))
+	begin(t, s, "old", time.Minute, taskstore.Abandoned, 3) // kept, not deleted
 }

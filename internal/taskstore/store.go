@@ -46,11 +46,16 @@ func (s State) String() string {
 
 // Claim is Begin's answer. Result is the stored result JSON when State is
 // Done, nil otherwise. Attempt counts the attempts that have started,
-// including the caller's own when Begin granted it a lease (1 for New).
+// including the caller's own when Begin granted it a lease (1 for New); it
+// also names that lease for Renew, MarkSent and Abort. Sent, for
+// Abandoned, says that an earlier attempt called MarkSent: a request with
+// side effects may have reached Twilio. Without it the earlier attempts
+// never sent one, and running the task again is safe.
 type Claim struct {
 	State   State
 	Result  []byte
 	Attempt int
+	Sent    bool
 }
 
 // Store records task attempts and results. Implementations are safe for
@@ -65,19 +70,36 @@ type Store interface {
 	// task is Done from now on. A result already stored is kept: the first
 	// one recorded wins.
 	Finish(ctx context.Context, taskID string, result []byte, ttl time.Duration) error
-	// Abort gives up the caller's lease when its attempt ended without a
-	// result (the message will be redelivered). With mayHaveSideEffects
-	// false the started record is deleted, so the next Begin reports New;
-	// with true it is kept with its lease expired, so the next Begin reports
-	// Abandoned and the fact that a request may have reached Twilio is not
-	// forgotten. Abort leaves a done task alone.
-	Abort(ctx context.Context, taskID string, mayHaveSideEffects bool) error
+	// Renew extends the live lease of attempt (its Claim's Attempt) to
+	// lease from now, so that a long attempt keeps its task while a dead
+	// worker's leases lapse soon. It returns ErrLeaseLost when that lease
+	// has lapsed, another attempt has begun or the task is done.
+	Renew(ctx context.Context, taskID string, attempt int, lease time.Duration) error
+	// MarkSent records that attempt is about to send a request with side
+	// effects (a create), and renews its lease like Renew. It returns
+	// ErrLeaseLost, and records nothing, when attempt no longer holds a live
+	// lease: the caller must not send then, since another attempt may run.
+	// Call it before every such request; the mark stays with the task.
+	MarkSent(ctx context.Context, taskID string, attempt int, lease time.Duration) error
+	// Abort gives up attempt's lease when it ended without a result (the
+	// message will be redelivered). Unless some attempt called MarkSent the
+	// started record is deleted, so the next Begin reports New; otherwise it
+	// is kept with its lease expired, so the next Begin reports Abandoned
+	// with Sent and the fact that a request may have reached Twilio is not
+	// forgotten. Abort leaves a done task, and another attempt's lease,
+	// alone.
+	Abort(ctx context.Context, taskID string, attempt int) error
 	// Close releases the store's resources. Calls after Close fail.
 	Close() error
 }
 
 // ErrClosed is returned by a Memory store's methods after Close.
 var ErrClosed = errors.New("taskstore: store is closed")
+
+// ErrLeaseLost is returned by Renew and MarkSent when the attempt no longer
+// holds its task: its lease lapsed, another attempt began, or the task is
+// done.
+var ErrLeaseLost = errors.New("taskstore: this attempt no longer holds the task's lease")
 
 // Defaults for the options.
 const (

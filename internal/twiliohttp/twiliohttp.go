@@ -21,6 +21,9 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/connectorworks/twilio-worker/internal/codes"
+	"github.com/connectorworks/twilio-worker/internal/sendmark"
 )
 
 // DefaultBaseURL is Twilio's API host; every product host is rewritten to
@@ -75,6 +78,27 @@ func (r rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
 	out := req.Clone(req.Context())
 	out.URL.Scheme, out.URL.Host, out.Host = r.base.Scheme, r.base.Host, r.base.Host
 	return r.next.RoundTrip(out)
+}
+
+// MarkSent tells the task (sendmark.Before) that a request which can change
+// something (any method but GET and HEAD) is about to leave, and does not
+// send it when the task refuses. It goes below the limiter, so a request
+// still waiting for the rate budget has not been announced: if the worker
+// dies then, the task store knows the create never left.
+func MarkSent(next http.RoundTripper) http.RoundTripper { return markSent{next} }
+
+type markSent struct{ next http.RoundTripper }
+
+func (m markSent) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method != http.MethodGet && req.Method != http.MethodHead {
+		if err := sendmark.Before(req.Context()); err != nil {
+			if req.Body != nil {
+				req.Body.Close()
+			}
+			return nil, fmt.Errorf("not sending %s %s: %w (%w)", req.Method, req.URL.Path, err, codes.ErrNotSent)
+		}
+	}
+	return m.next.RoundTrip(req)
 }
 
 // BufferErrors reads (bounded) and closes the body of every response with

@@ -2,6 +2,7 @@ package twiliohttp_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -9,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectorworks/twilio-worker/internal/codes"
 	"github.com/connectorworks/twilio-worker/internal/secret"
+	"github.com/connectorworks/twilio-worker/internal/sendmark"
 	"github.com/connectorworks/twilio-worker/internal/twiliohttp"
 )
 
@@ -54,5 +57,42 @@ func TestHandlerReachesBaseWithContext(t *testing.T) {
 	if _, err := f.Handler(ctx).Get("https://api.twilio.com/x", nil, map[string]interface{}{}, ""); err == nil ||
 		!strings.Contains(err.Error(), "context canceled") {
 		t.Errorf("cancelled context: err = %v", err)
+	}
+}
+
+// TestMarkSent: a POST is announced to the task before it leaves and not
+// sent when the task refuses (an ErrNotSent error); a GET is never
+// announced.
+func TestMarkSent(t *testing.T) {
+	var hits []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits = append(hits, r.Method)
+	}))
+	defer srv.Close()
+	client := &http.Client{Transport: twiliohttp.MarkSent(http.DefaultTransport)}
+	var marks int
+	var refuse error
+	ctx := sendmark.With(context.Background(), func(context.Context) error { marks++; return refuse })
+	do := func(method string) error {
+		req, _ := http.NewRequestWithContext(ctx, method, srv.URL, strings.NewReader("To=%2B1"))
+		resp, err := client.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err
+	}
+	if err := do(http.MethodGet); err != nil || marks != 0 {
+		t.Fatalf("GET: err %v, %d marks; want sent without a mark", err, marks)
+	}
+	if err := do(http.MethodPost); err != nil || marks != 1 {
+		t.Fatalf("POST: err %v, %d marks; want sent after one mark", err, marks)
+	}
+	refuse = errors.New("lease lost")
+	err := do(http.MethodPost)
+	if !errors.Is(err, codes.ErrNotSent) || !errors.Is(err, refuse) || marks != 2 {
+		t.Fatalf("refused POST: err %v, %d marks; want ErrNotSent wrapping the refusal after 2 marks", err, marks)
+	}
+	if want := []string{"GET", "POST"}; strings.Join(hits, ",") != strings.Join(want, ",") {
+		t.Errorf("server saw %v, want %v: a refused request must not leave", hits, want)
 	}
 }
