@@ -237,20 +237,23 @@ func (c IdempotencyConfig) renew(ctx context.Context, store taskstore.Store, m *
 	return func() { close(done); <-finished }
 }
 
-// finish records r as the task's result and returns it. A failure to
-// record is logged, not returned: the task did run, and publishing its
-// result matters more than remembering it; a redelivery then finds the
-// attempt abandoned, which for a CREATE means an unknown-outcome answer,
-// never a second create.
+// finish records r as the task's result and returns the task's one
+// answer: r, or the result another attempt recorded first (possible only
+// after this attempt lost its lease), so that every delivery of a task
+// publishes the same answer. A failure to record is logged, not returned:
+// the task did run, and publishing its result matters more than
+// remembering it; a redelivery then finds the attempt abandoned, which for
+// a CREATE means an unknown-outcome answer, never a second create.
 func (c IdempotencyConfig) finish(ctx context.Context, store taskstore.Store, m *Message, r *Result) *Result {
 	data, err := json.Marshal(r)
+	var earlier []byte
 	if err == nil {
 		sctx, cancel := c.storeContext(ctx)
 		defer cancel()
 		// Finish is safe to repeat (the first result recorded wins), and a
 		// lost one costs a redelivery its stored answer: try a few times.
 		for try := 0; try < 4; try++ {
-			if err = store.Finish(sctx, m.TaskID(), data, c.ResultTTL); err == nil || sctx.Err() != nil {
+			if earlier, err = store.Finish(sctx, m.TaskID(), data, c.ResultTTL); err == nil || sctx.Err() != nil {
 				break
 			}
 			sleepCtx(sctx, time.Duration(50<<try)*time.Millisecond)
@@ -259,6 +262,12 @@ func (c IdempotencyConfig) finish(ctx context.Context, store taskstore.Store, m 
 	if err != nil {
 		c.Logger.Warn("task result not recorded in the task store; a redelivery will not find it",
 			zap.String("task_id", clip(m.TaskID())), zap.String("message_id", clip(m.ID)), zap.Error(err))
+		return r
+	}
+	if earlier != nil && !bytes.Equal(earlier, data) { // equal: a retry after our own write's reply was lost
+		c.Logger.Warn("another attempt answered this task first; publishing its result instead of this attempt's",
+			zap.String("task_id", clip(m.TaskID())), zap.String("message_id", clip(m.ID)))
+		return c.stored(m, earlier)
 	}
 	return r
 }

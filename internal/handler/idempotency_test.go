@@ -34,6 +34,7 @@ type fakeStore struct {
 	aborts               []int // the attempt per Abort
 	renews, marks        []int // the attempt per Renew and MarkSent
 	markErr              error
+	earlier              []byte // what Finish answers: a result recorded first
 	deadCtxAtFinishAbort bool
 }
 
@@ -52,12 +53,12 @@ func (s *fakeStore) Begin(_ context.Context, _ string, lease time.Duration) (tas
 	return s.claim, s.beginErr
 }
 
-func (s *fakeStore) Finish(ctx context.Context, id string, result []byte, ttl time.Duration) error {
+func (s *fakeStore) Finish(ctx context.Context, id string, result []byte, ttl time.Duration) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.deadCtxAtFinishAbort = s.deadCtxAtFinishAbort || ctx.Err() != nil
 	s.finished = append(s.finished, finishCall{id, result, ttl})
-	return s.finishErr
+	return s.earlier, s.finishErr
 }
 
 func (s *fakeStore) Abort(ctx context.Context, _ string, attempt int) error {
@@ -417,6 +418,31 @@ func TestIdempotencyStoreFailsAfterRun(t *testing.T) {
 	_, err := handler.Idempotency(store, cfg)(next.fn)(context.Background(), msg(getTask))
 	if !errors.Is(err, context.Canceled) || !errors.Is(err, abortErr) {
 		t.Errorf("Abort failure: err = %v, want both the cancellation and the store error", err)
+	}
+}
+
+// TestIdempotencyFinishLosesRace: when another attempt recorded its result
+// first (this one had lost its lease), the earlier result is the answer,
+// so the task never gets two different ones.
+func TestIdempotencyFinishLosesRace(t *testing.T) {
+	t.Parallel()
+	earlier := `{"taskId":"task-1","entity":"Messages","operation":"CREATE","status":"FAILED",` +
+		`"error":{"code":"DEADLINE_EXCEEDED","message":"outcome unknown","retryable":false},` +
+		`"deliveryAttempt":1,"startedAt":"2024-03-01T10:20:00Z","finishedAt":"2024-03-01T10:20:01Z"}`
+	store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}, earlier: []byte(earlier)}
+	next := &fakeNext{r: succeeded()}
+	got, err := handler.Idempotency(store, idemCfg)(next.fn)(context.Background(), msg(createTask))
+	if err != nil || got == nil || got.Status != handler.StatusFailed || got.Error == nil ||
+		got.Error.Code != codes.DeadlineExceeded || got.DeliveryAttempt != 2 {
+		t.Fatalf("got %+v, %v; want the earlier FAILED result with this delivery's attempt 2", got, err)
+	}
+	// A retried Finish that finds this attempt's own result (the first
+	// reply was lost) keeps it.
+	own, _ := json.Marshal(succeeded())
+	store = &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}, earlier: own}
+	next = &fakeNext{r: succeeded()}
+	if got, err := handler.Idempotency(store, idemCfg)(next.fn)(context.Background(), msg(createTask)); err != nil || got != next.r {
+		t.Errorf("own result found: got %+v, %v; want this attempt's result", got, err)
 	}
 }
 

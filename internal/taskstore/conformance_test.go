@@ -85,6 +85,14 @@ func is(t *testing.T, s taskstore.Store, id string, want taskstore.State) func()
 	}
 }
 
+// finish calls Finish and fails the test unless it stored result.
+func finish(t *testing.T, s taskstore.Store, id string, result []byte, ttl time.Duration) {
+	t.Helper()
+	if earlier, err := s.Finish(ctx, id, result, ttl); err != nil || earlier != nil {
+		t.Fatalf("Finish(%q) = %q, %v; want it stored", id, earlier, err)
+	}
+}
+
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
@@ -97,7 +105,7 @@ func testRoundTrip(t *testing.T, open opener) {
 	begin(t, f.store, "t1", time.Minute, taskstore.New, 1)
 	begin(t, f.store, "t1", time.Minute, taskstore.InProgress, 1)
 	result := `{"taskId":"t1","status":"SUCCEEDED","connectorOutputPayload":{"Sid":"SM1"}}`
-	must(t, f.store.Finish(ctx, "t1", []byte(result), time.Minute))
+	finish(t, f.store, "t1", []byte(result), time.Minute)
 	for range 2 { // reading a done task changes nothing
 		c := begin(t, f.store, "t1", time.Minute, taskstore.Done, 1)
 		if string(c.Result) != result {
@@ -109,8 +117,10 @@ func testRoundTrip(t *testing.T, open opener) {
 func testFirstResultWins(t *testing.T, open opener) {
 	f := open(t)
 	begin(t, f.store, "t1", time.Minute, taskstore.New, 1)
-	must(t, f.store.Finish(ctx, "t1", []byte(`"first"`), time.Minute))
-	must(t, f.store.Finish(ctx, "t1", []byte(`"second"`), time.Minute))
+	finish(t, f.store, "t1", []byte(`"first"`), time.Minute)
+	if earlier, err := f.store.Finish(ctx, "t1", []byte(`"second"`), time.Minute); err != nil || string(earlier) != `"first"` {
+		t.Errorf("second Finish = %q, %v; want the first result back", earlier, err)
+	}
 	if c := begin(t, f.store, "t1", time.Minute, taskstore.Done, 1); string(c.Result) != `"first"` {
 		t.Errorf("Result = %s, want the first result", c.Result)
 	}
@@ -125,7 +135,7 @@ func testLeaseExpiry(t *testing.T, open opener) {
 	}
 	// The Abandoned answer granted a new lease (a minute, see is).
 	begin(t, f.store, "t1", time.Minute, taskstore.InProgress, 2)
-	must(t, f.store.Finish(ctx, "t1", []byte(`{}`), time.Minute))
+	finish(t, f.store, "t1", []byte(`{}`), time.Minute)
 	begin(t, f.store, "t1", time.Minute, taskstore.Done, 2)
 }
 
@@ -231,7 +241,7 @@ func testLeaseLost(t *testing.T, open opener) {
 			t.Errorf("Renew/MarkSent without the lease = %v, want ErrLeaseLost", err)
 		}
 	}
-	must(t, f.store.Finish(ctx, "t1", []byte(`"r"`), time.Minute))
+	finish(t, f.store, "t1", []byte(`"r"`), time.Minute)
 	if err := f.store.Renew(ctx, "t1", 2, time.Minute); !errors.Is(err, taskstore.ErrLeaseLost) {
 		t.Errorf("Renew of a done task = %v, want ErrLeaseLost", err)
 	}
@@ -262,7 +272,7 @@ func testAbandonedUnsent(t *testing.T, open opener) {
 func testAbortDone(t *testing.T, open opener) {
 	f := open(t)
 	begin(t, f.store, "t1", time.Minute, taskstore.New, 1)
-	must(t, f.store.Finish(ctx, "t1", []byte(`"r"`), time.Minute))
+	finish(t, f.store, "t1", []byte(`"r"`), time.Minute)
 	must(t, f.store.Abort(ctx, "t1", 1))
 	begin(t, f.store, "t1", time.Minute, taskstore.Done, 1)
 }
@@ -271,7 +281,7 @@ func testDoneExpires(t *testing.T, open opener) {
 	f := open(t)
 	const ttl = 200 * time.Millisecond
 	begin(t, f.store, "t1", time.Minute, taskstore.New, 1)
-	must(t, f.store.Finish(ctx, "t1", []byte(`"r"`), ttl))
+	finish(t, f.store, "t1", []byte(`"r"`), ttl)
 	begin(t, f.store, "t1", time.Minute, taskstore.Done, 1)
 	if !f.after(ttl, is(t, f.store, "t1", taskstore.New)) {
 		t.Fatal("the done record never expired")
@@ -294,7 +304,7 @@ func testRetention(t *testing.T, open opener) {
 
 func testFinishWithoutBegin(t *testing.T, open opener) {
 	f := open(t)
-	must(t, f.store.Finish(ctx, "t1", []byte(`"r"`), time.Minute))
+	finish(t, f.store, "t1", []byte(`"r"`), time.Minute)
 	if c := begin(t, f.store, "t1", time.Minute, taskstore.Done, 0); string(c.Result) != `"r"` {
 		t.Errorf("Result = %s, want \"r\"", c.Result)
 	}
@@ -306,7 +316,7 @@ func testIndependentIDs(t *testing.T, open opener) {
 	for _, id := range ids {
 		begin(t, f.store, id, time.Minute, taskstore.New, 1)
 	}
-	must(t, f.store.Finish(ctx, "a", []byte(`"a"`), time.Minute))
+	finish(t, f.store, "a", []byte(`"a"`), time.Minute)
 	for _, id := range ids[1:] {
 		begin(t, f.store, id, time.Minute, taskstore.InProgress, 1)
 	}
@@ -320,7 +330,7 @@ func testBadArguments(t *testing.T, open opener) {
 	if _, err := f.store.Begin(ctx, "t1", 0); err == nil {
 		t.Error("Begin with a zero lease succeeded")
 	}
-	if err := f.store.Finish(ctx, "t1", []byte(`{}`), -time.Second); err == nil {
+	if _, err := f.store.Finish(ctx, "t1", []byte(`{}`), -time.Second); err == nil {
 		t.Error("Finish with a negative ttl succeeded")
 	}
 	if err := f.store.Renew(ctx, "t1", 1, 0); err == nil {

@@ -116,14 +116,14 @@ func (s *Memory) extend(op, taskID string, attempt int, lease time.Duration, mar
 }
 
 // Finish implements Store.
-func (s *Memory) Finish(_ context.Context, taskID string, result []byte, ttl time.Duration) error {
+func (s *Memory) Finish(_ context.Context, taskID string, result []byte, ttl time.Duration) ([]byte, error) {
 	if err := checkArgs("finish", taskID, ttl); err != nil {
-		return err
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return ErrClosed
+		return nil, ErrClosed
 	}
 	now := s.now()
 	e := s.live(taskID, now)
@@ -132,11 +132,11 @@ func (s *Memory) Finish(_ context.Context, taskID string, result []byte, ttl tim
 		// worth keeping.
 		e = &entry{id: taskID}
 	} else if e.done {
-		return nil // the first result wins
+		return clone(e.result), nil // the first result wins
 	}
 	e.done, e.result, e.leaseUntil, e.expires = true, clone(result), time.Time{}, now.Add(ttl)
 	s.written(e)
-	return nil
+	return nil, nil
 }
 
 // Abort implements Store.

@@ -50,8 +50,8 @@ func TestMemoryEvictsLeastRecentlyWritten(t *testing.T) {
 	for _, id := range []string{"a", "b", "c"} {
 		begin(t, s, id, time.Minute, taskstore.New, 1)
 	}
-	must(t, s.Finish(ctx, "a", []byte(`"a"`), time.Hour)) // order: b c a
-	must(t, s.Finish(ctx, "b", []byte(`"b"`), time.Hour)) // order: c a b
+	finish(t, s, "a", []byte(`"a"`), time.Hour) // order: b c a
+	finish(t, s, "b", []byte(`"b"`), time.Hour) // order: c a b
 	begin(t, s, "d", time.Minute, taskstore.New, 1)       // c's lease is live: a goes
 	if s.Len() != 3 {
 		t.Errorf("Len = %d, want 3", s.Len())
@@ -79,15 +79,15 @@ func TestMemoryByteBound(t *testing.T) {
 	s := taskstore.NewMemory(newClock().Now, taskstore.WithLimits(0, 4096))
 	big := []byte(`"` + strings.Repeat("x", 3000) + `"`)
 	begin(t, s, "a", time.Minute, taskstore.New, 1)
-	must(t, s.Finish(ctx, "a", big, time.Hour))
+	finish(t, s, "a", big, time.Hour)
 	begin(t, s, "b", time.Minute, taskstore.New, 1)
-	must(t, s.Finish(ctx, "b", big, time.Hour)) // a and b do not both fit: a loses its result
+	finish(t, s, "b", big, time.Hour) // a and b do not both fit: a loses its result
 	// a is remembered as started with a lapsed lease: Abandoned (an unknown
 	// outcome for a CREATE), never New (which could send it twice).
 	begin(t, s, "a", time.Minute, taskstore.Abandoned, 2)
 	// A result larger than the whole bound is still kept, alone.
 	huge := []byte(`"` + strings.Repeat("y", 10_000) + `"`)
-	must(t, s.Finish(ctx, "c", huge, time.Hour))
+	finish(t, s, "c", huge, time.Hour)
 	if c := begin(t, s, "c", time.Minute, taskstore.Done, 0); len(c.Result) != len(huge) {
 		t.Errorf("Result has %d bytes, want %d", len(c.Result), len(huge))
 	}
@@ -99,7 +99,7 @@ func TestMemoryResultIsCopied(t *testing.T) {
 	t.Parallel()
 	s := taskstore.NewMemory(nil) // nil: time.Now
 	result := []byte(`"r"`)
-	must(t, s.Finish(ctx, "t1", result, time.Minute))
+	finish(t, s, "t1", result, time.Minute)
 	result[1] = 'X'
 	c := begin(t, s, "t1", time.Minute, taskstore.Done, 0)
 	c.Result[1] = 'Y'
@@ -112,7 +112,7 @@ func TestMemoryDropsExpiredOnAccess(t *testing.T) {
 	t.Parallel()
 	clock := newClock()
 	s := taskstore.NewMemory(clock.Now)
-	must(t, s.Finish(ctx, "t1", []byte(`"r"`), time.Second))
+	finish(t, s, "t1", []byte(`"r"`), time.Second)
 	clock.Advance(time.Second)
 	must(t, s.Abort(ctx, "t1", 1))
 	if s.Len() != 0 {

@@ -2,6 +2,7 @@ package taskstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"time"
@@ -117,14 +118,18 @@ func parseClaim(vals []any) (Claim, bool) {
 }
 
 // Finish implements Store.
-func (s *Redis) Finish(ctx context.Context, taskID string, result []byte, ttl time.Duration) error {
+func (s *Redis) Finish(ctx context.Context, taskID string, result []byte, ttl time.Duration) ([]byte, error) {
 	if err := checkArgs("finish", taskID, ttl); err != nil {
-		return err
+		return nil, err
 	}
-	if err := finishScript.Run(ctx, s.client, []string{s.key(taskID)}, result, millis(ttl)).Err(); err != nil {
-		return fmt.Errorf("taskstore: finish %q: %w", clip(taskID), err)
+	earlier, err := finishScript.Run(ctx, s.client, []string{s.key(taskID)}, result, millis(ttl)).Text()
+	switch {
+	case errors.Is(err, redis.Nil): // stored
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("taskstore: finish %q: %w", clip(taskID), err)
 	}
-	return nil
+	return []byte(earlier), nil
 }
 
 // Renew implements Store.

@@ -92,7 +92,7 @@ func TestRedisLayout(t *testing.T) {
 		t.Errorf("started record TTL = %v, want the retention (1h)", ttl)
 	}
 
-	must(t, s.Finish(ctx, "t1", []byte(`{"status":"SUCCEEDED"}`), 10*time.Minute))
+	finish(t, s, "t1", []byte(`{"status":"SUCCEEDED"}`), 10*time.Minute)
 	h = raw.HGetAll(ctx, key).Val()
 	if h["state"] != "done" || h["result"] != `{"status":"SUCCEEDED"}` || h["lease_until"] != "" || h["attempt"] != "1" {
 		t.Errorf("done record = %v, want state done, the result, attempt 1, no lease", h)
@@ -129,7 +129,7 @@ func TestRedisSharedBetweenClients(t *testing.T) {
 	defer b.Close()
 	begin(t, a, "t1", time.Minute, taskstore.New, 1)
 	begin(t, b, "t1", time.Minute, taskstore.InProgress, 1)
-	must(t, a.Finish(ctx, "t1", []byte(`"r"`), time.Minute))
+	finish(t, a, "t1", []byte(`"r"`), time.Minute)
 	begin(t, b, "t1", time.Minute, taskstore.Done, 1)
 }
 

@@ -66,15 +66,17 @@ return 1
 
 // finishScript: ARGV[1] the result JSON, ARGV[2] its ttl in milliseconds.
 // A stored result is kept (the first one wins), so every later redelivery
-// republishes the same answer. Replies 1 when it stored the result, else 0.
+// republishes the same answer. Replies nil when it stored the result, else
+// the result stored earlier.
 var finishScript = redis.NewScript(`
-if redis.call('HGET', KEYS[1], 'state') == 'done' then
-  return 0
+local rec = redis.call('HMGET', KEYS[1], 'state', 'result')
+if rec[1] == 'done' then
+  return rec[2] or ''
 end
 redis.call('HSET', KEYS[1], 'state', 'done', 'result', ARGV[1])
 redis.call('HDEL', KEYS[1], 'lease_until')
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1
+return false
 `)
 
 // abortScript: ARGV[1] the attempt. A started record of that attempt is

@@ -68,8 +68,9 @@ type Store interface {
 	Begin(ctx context.Context, taskID string, lease time.Duration) (Claim, error)
 	// Finish records the attempt's result (JSON) and keeps it for ttl; the
 	// task is Done from now on. A result already stored is kept: the first
-	// one recorded wins.
-	Finish(ctx context.Context, taskID string, result []byte, ttl time.Duration) error
+	// one recorded wins, and Finish returns it (nil when result itself was
+	// stored), so that a late attempt publishes the same answer.
+	Finish(ctx context.Context, taskID string, result []byte, ttl time.Duration) (earlier []byte, err error)
 	// Renew extends the live lease of attempt (its Claim's Attempt) to
 	// lease from now, so that a long attempt keeps its task while a dead
 	// worker's leases lapse soon. It returns ErrLeaseLost when that lease
