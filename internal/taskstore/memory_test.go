@@ -50,9 +50,9 @@ func TestMemoryEvictsLeastRecentlyWritten(t *testing.T) {
 	for _, id := range []string{"a", "b", "c"} {
 		begin(t, s, id, time.Minute, taskstore.New, 1)
 	}
-	finish(t, s, "a", []byte(`"a"`), time.Hour) // order: b c a
-	finish(t, s, "b", []byte(`"b"`), time.Hour) // order: c a b
-	begin(t, s, "d", time.Minute, taskstore.New, 1)       // c's lease is live: a goes
+	finish(t, s, "a", []byte(`"a"`), time.Hour)     // order: b c a
+	finish(t, s, "b", []byte(`"b"`), time.Hour)     // order: c a b
+	begin(t, s, "d", time.Minute, taskstore.New, 1) // c's lease is live: a goes
 	if s.Len() != 3 {
 		t.Errorf("Len = %d, want 3", s.Len())
 	}
