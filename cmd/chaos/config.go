@@ -66,8 +66,10 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	fs.BoolVar(&c.direct, "direct", false, "connect the worker straight to the emulator, without the proxy that hides the emulator's loss of a killed subscriber's messages (see proxy.go)")
 	fs.StringVar(&c.logLevel, "worker-log-level", "warn", "the worker's LOG_LEVEL (debug shows every nack)")
 	fs.IntVar(&c.maxAttempts, "max-delivery-attempts", 5, "the task subscription's dead-letter policy: deliveries before a task is dead-lettered (5 to 100)")
-	fs.DurationVar(&c.minBackoff, "min-backoff", time.Second, "the task subscription's retry policy: minimum backoff after a nack")
-	fs.DurationVar(&c.maxBackoff, "max-backoff", 10*time.Second, "the task subscription's retry policy: maximum backoff after a nack")
+	fs.DurationVar(&c.minBackoff, "min-backoff", 0, "the task subscription's retry policy: minimum backoff after a nack")
+	fs.DurationVar(&c.maxBackoff, "max-backoff", 0, "the task subscription's retry policy: maximum backoff after a nack; "+
+		"0: no retry policy (the emulator never redelivers, under a retry policy, a nacked message whose lease had expired, "+
+		"as a SIGKILL leaves them)")
 	fs.DurationVar(&c.taskTimeout, "task-timeout", 15*time.Second, "the worker's TASK_TIMEOUT")
 	fs.DurationVar(&c.stall, "stall", 90*time.Second, "after the last restart, give up waiting when no result arrives for this long")
 	fs.DurationVar(&c.timeout, "timeout", 15*time.Minute, "bound of the whole run")
@@ -152,7 +154,11 @@ func (c *config) describe() string {
 	if c.direct {
 		via = "direct (--direct)"
 	}
-	return fmt.Sprintf("dead-letter after %d deliveries, retry backoff %v-%v, worker task timeout %v, "+
-		"timeout hold %v, nodes %d, worker to emulator %s", c.maxAttempts, c.minBackoff, c.maxBackoff,
+	retry := fmt.Sprintf("retry backoff %v-%v", c.minBackoff, c.maxBackoff)
+	if c.maxBackoff == 0 {
+		retry = "no retry policy"
+	}
+	return fmt.Sprintf("dead-letter after %d deliveries, %s, worker task timeout %v, "+
+		"timeout hold %v, nodes %d, worker to emulator %s", c.maxAttempts, retry,
 		c.taskTimeout, c.hold, c.nodes, via)
 }

@@ -166,6 +166,9 @@ func (r *report) missed() []string {
 		got  int
 	}{
 		{"tasks without a result (and not dead-lettered)", r.lost},
+		// Every task of the run can be answered: one that reached the
+		// dead-letter topic unanswered ran out of delivery attempts.
+		{"dead-lettered without a result", r.deadOnly},
 		{"tasks with more than one distinct result", r.multiDistinct},
 		{"Twilio messages created more than once per task", r.dupCreates},
 		{"definite answers the simulator contradicts (an ambiguous outcome not reported as such)", r.contradicted},

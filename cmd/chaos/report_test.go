@@ -69,7 +69,9 @@ func TestReportTargets(t *testing.T) {
 		r    report
 		want []string
 	}{
-		{"met", report{published: 3, answered: 2, dead: 1, deadOnly: 1}, nil},
+		{"met", report{published: 3, answered: 3, dead: 1}, nil},
+		{"dead-lettered unanswered", report{published: 3, answered: 2, dead: 1, deadOnly: 1}, []string{
+			"target missed: dead-lettered without a result = 1, want 0"}},
 		{"lost", report{lost: 2}, []string{"target missed: tasks without a result (and not dead-lettered) = 2, want 0"}},
 		{"duplicates", report{multiDistinct: 1, dupCreates: 1}, []string{
 			"target missed: tasks with more than one distinct result = 1, want 0",

@@ -48,8 +48,7 @@ func newTopology(ctx context.Context, c *pubsub.Client, cfg config) (*topology, 
 	subs := []*pubsubpb.Subscription{
 		{Name: tp.taskSub, Topic: tp.taskTopic, AckDeadlineSeconds: taskAckDeadline,
 			DeadLetterPolicy: &pubsubpb.DeadLetterPolicy{DeadLetterTopic: tp.deadTopic, MaxDeliveryAttempts: int32(cfg.maxAttempts)},
-			RetryPolicy: &pubsubpb.RetryPolicy{MinimumBackoff: durationpb.New(cfg.minBackoff),
-				MaximumBackoff: durationpb.New(cfg.maxBackoff)}},
+			RetryPolicy:      retryPolicy(cfg)},
 		{Name: tp.resultSub, Topic: tp.resultTopic, AckDeadlineSeconds: 60},
 		{Name: tp.deadSub, Topic: tp.deadTopic, AckDeadlineSeconds: 60},
 	}
@@ -78,4 +77,15 @@ func randomID() string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// retryPolicy is the task subscription's retry policy; nil (redeliver at
+// once) when --max-backoff is 0. The emulator never redelivers a nacked
+// message under a retry policy once that message's lease has expired
+// (see the README's chaos section), which is what a SIGKILL produces.
+func retryPolicy(cfg config) *pubsubpb.RetryPolicy {
+	if cfg.maxBackoff == 0 {
+		return nil
+	}
+	return &pubsubpb.RetryPolicy{MinimumBackoff: durationpb.New(cfg.minBackoff), MaximumBackoff: durationpb.New(cfg.maxBackoff)}
 }
