@@ -106,8 +106,7 @@ type IdempotencyConfig struct {
 // store errors. Outside Classify, so that it records the final, classified
 // Result (the one that is published) and still sees a shutdown's
 // context.Canceled, which Classify passes through. Outside Timeout, so
-// the lease spans the whole task deadline and Finish and Abort are not cut
-// off by it. The adapter must nack every error, not only cancellations.
+// that Finish and Abort are not cut off by it. The adapter must nack every error, not only cancellations.
 func Idempotency(store taskstore.Store, cfg IdempotencyConfig) Middleware {
 	c := cfg.withDefaults()
 	return func(next Func) Func {
@@ -212,7 +211,9 @@ func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next 
 // fails for a moment is retried at the next tick; once the lease is lost
 // renewing stops (MarkSent then refuses to send a create).
 func (c IdempotencyConfig) renew(ctx context.Context, store taskstore.Store, m *Message, attempt int) (stop func()) {
-	done := make(chan struct{})
+	// Not the task's ctx: renewing must go on through a shutdown's grace,
+	// and end (a pending Renew included) as soon as the attempt does.
+	rctx, cancelRenew := context.WithCancel(context.WithoutCancel(ctx))
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
@@ -220,11 +221,11 @@ func (c IdempotencyConfig) renew(ctx context.Context, store taskstore.Store, m *
 		defer tick.Stop()
 		for {
 			select {
-			case <-done:
+			case <-rctx.Done():
 				return
 			case <-tick.C:
 			}
-			sctx, cancel := c.storeContext(ctx)
+			sctx, cancel := context.WithTimeout(rctx, c.StoreTimeout)
 			err := store.Renew(sctx, m.TaskID(), attempt, c.Lease)
 			cancel()
 			if errors.Is(err, taskstore.ErrLeaseLost) {
@@ -234,7 +235,7 @@ func (c IdempotencyConfig) renew(ctx context.Context, store taskstore.Store, m *
 			}
 		}
 	}()
-	return func() { close(done); <-finished }
+	return func() { cancelRenew(); <-finished }
 }
 
 // finish records r as the task's result and returns the task's one
