@@ -170,17 +170,9 @@ func (c IdempotencyConfig) claimed(ctx context.Context, store taskstore.Store, n
 // run runs the attempt the caller holds a lease for and records its end.
 func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next Func, m *Message, attempt int, unsafe bool) (*Result, error) {
 	stop := c.renew(ctx, store, m, attempt)
-	var marked atomic.Bool
+	var marked atomic.Bool // a request may be at Twilio, or have been processed
 	if unsafe {
-		ctx = sendmark.With(ctx, func(ctx context.Context) error {
-			sctx, cancel := c.storeContext(ctx)
-			defer cancel()
-			if err := store.MarkSent(sctx, m.TaskID(), attempt, c.Lease); err != nil {
-				return fmt.Errorf("recording in the task store that the request is being sent: %w", err)
-			}
-			marked.Store(true)
-			return nil
-		})
+		ctx = sendmark.With(ctx, c.markHooks(store, m.TaskID(), attempt, &marked))
 	}
 	r, err := next(ctx, m)
 	stop()
@@ -204,6 +196,32 @@ func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next 
 		err = errors.Join(err, aerr)
 	}
 	return r, err
+}
+
+// markHooks records in the store that attempt is sending a request with
+// side effects, and withdraws that once Twilio answered it 429 (or it never
+// left): then a worker killed while the request waits for its retry leaves
+// the task safe to run again. If withdrawing fails the mark stays, which
+// errs on the safe side (an unknown-outcome answer, not a second create).
+func (c IdempotencyConfig) markHooks(store taskstore.Store, id string, attempt int, marked *atomic.Bool) sendmark.Hooks {
+	return sendmark.Hooks{
+		Sending: func(ctx context.Context) error {
+			sctx, cancel := c.storeContext(ctx)
+			defer cancel()
+			if err := store.MarkSent(sctx, id, attempt, c.Lease); err != nil {
+				return fmt.Errorf("recording in the task store that the request is being sent: %w", err)
+			}
+			marked.Store(true)
+			return nil
+		},
+		Unprocessed: func(ctx context.Context) {
+			sctx, cancel := c.storeContext(ctx)
+			defer cancel()
+			if store.Unmark(sctx, id, attempt, c.Lease) == nil {
+				marked.Store(false)
+			}
+		},
+	}
 }
 
 // renew keeps attempt's lease live until the returned stop is called, so

@@ -33,6 +33,7 @@ type fakeStore struct {
 	finished             []finishCall
 	aborts               []int // the attempt per Abort
 	renews, marks        []int // the attempt per Renew and MarkSent
+	unmarks              []int // the attempt per Unmark
 	markErr              error
 	earlier              []byte // what Finish answers: a result recorded first
 	deadCtxAtFinishAbort bool
@@ -76,6 +77,13 @@ func (s *fakeStore) Renew(_ context.Context, _ string, attempt int, _ time.Durat
 	return nil
 }
 
+func (s *fakeStore) Unmark(_ context.Context, _ string, attempt int, _ time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unmarks = append(s.unmarks, attempt)
+	return nil
+}
+
 func (s *fakeStore) MarkSent(_ context.Context, _ string, attempt int, _ time.Duration) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -98,7 +106,7 @@ type fakeNext struct {
 func (n *fakeNext) fn(ctx context.Context, _ *handler.Message) (*handler.Result, error) {
 	n.calls++
 	if n.send {
-		if err := sendmark.Before(ctx); err != nil {
+		if err := sendmark.Sending(ctx); err != nil {
 			return nil, fmt.Errorf("not sent: %w (%w)", err, codes.ErrNotSent)
 		}
 	}
@@ -336,6 +344,28 @@ func TestIdempotencyCanceledCreateIsAnswered(t *testing.T) {
 	}
 }
 
+// TestIdempotencyUnprocessedUnmarks: a create Twilio answered 429 is
+// unmarked, so a shutdown while it waits for its retry nacks it (safe to
+// run again) instead of answering an unknown outcome.
+func TestIdempotencyUnprocessedUnmarks(t *testing.T) {
+	t.Parallel()
+	store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}}
+	throttledThenStopped := func(ctx context.Context, _ *handler.Message) (*handler.Result, error) {
+		if err := sendmark.Sending(ctx); err != nil {
+			return nil, err
+		}
+		sendmark.Unprocessed(ctx) // the 429
+		return nil, context.Canceled
+	}
+	got, err := handler.Idempotency(store, idemCfg)(throttledThenStopped)(context.Background(), msg(createTask))
+	if got != nil || !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %+v, %v; want no result (nacked)", got, err)
+	}
+	if diff := cmp.Diff([]int{1}, store.unmarks); diff != "" || len(store.aborts) != 1 {
+		t.Errorf("Unmark(attempt) calls (-want +got):\n%s; Abort calls %d, want 1", diff, len(store.aborts))
+	}
+}
+
 // TestIdempotencyAbandonedUnsentRuns: a CREATE whose earlier attempt never
 // announced a request (its worker died while it waited for the budget) is
 // safe to run again, and is run.
@@ -463,7 +493,7 @@ func TestIdempotencyWithoutTaskID(t *testing.T) {
 func TestIdempotencyFullChain(t *testing.T) {
 	t.Parallel()
 	ops := &fakeOps{do: func(ctx context.Context, _ *handler.Task) (handler.Output, error) {
-		if err := sendmark.Before(ctx); err != nil { // as the HTTP transport does
+		if err := sendmark.Sending(ctx); err != nil { // as the HTTP transport does
 			return handler.Output{}, err
 		}
 		return handler.Output{Payload: map[string]any{"Sid": "SM1"}}, ctx.Err()

@@ -8,14 +8,25 @@ import (
 	"github.com/connectorworks/twilio-worker/internal/sendmark"
 )
 
-func TestBefore(t *testing.T) {
-	if err := sendmark.Before(context.Background()); err != nil {
-		t.Errorf("Before without a Func = %v, want nil", err)
+func TestHooks(t *testing.T) {
+	bare := context.Background()
+	if err := sendmark.Sending(bare); err != nil {
+		t.Errorf("Sending without hooks = %v, want nil", err)
 	}
-	calls := 0
+	sendmark.Unprocessed(bare) // no hooks: nothing to call, no panic
+	sendmark.Unprocessed(sendmark.With(bare, sendmark.Hooks{}))
+
+	sent, unprocessed := 0, 0
 	refuse := errors.New("refused")
-	ctx := sendmark.With(context.Background(), func(context.Context) error { calls++; return refuse })
-	if err := sendmark.Before(ctx); !errors.Is(err, refuse) || calls != 1 {
-		t.Errorf("Before = %v after %d calls, want the Func's error after 1", err, calls)
+	ctx := sendmark.With(bare, sendmark.Hooks{
+		Sending:     func(context.Context) error { sent++; return refuse },
+		Unprocessed: func(context.Context) { unprocessed++ },
+	})
+	if err := sendmark.Sending(ctx); !errors.Is(err, refuse) || sent != 1 {
+		t.Errorf("Sending = %v after %d calls, want the hook's error after 1", err, sent)
+	}
+	sendmark.Unprocessed(ctx)
+	if unprocessed != 1 {
+		t.Errorf("Unprocessed hook called %d times, want 1", unprocessed)
 	}
 }

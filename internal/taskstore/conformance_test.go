@@ -40,6 +40,7 @@ var conformance = []struct {
 	{"renew keeps the lease", testRenew},
 	{"renew and mark need the lease", testLeaseLost},
 	{"abandoned without a mark", testAbandonedUnsent},
+	{"unmark withdraws the attempt's own mark", testUnmark},
 	{"abort leaves done alone", testAbortDone},
 	{"done expires", testDoneExpires},
 	{"started record expires", testRetention},
@@ -266,6 +267,28 @@ func testAbandonedUnsent(t *testing.T, open opener) {
 	}
 	if !last.Sent {
 		t.Error("Abandoned after a marked attempt, but Sent is false")
+	}
+}
+
+func testUnmark(t *testing.T, open opener) {
+	f := open(t)
+	c := begin(t, f.store, "t1", time.Minute, taskstore.New, 1)
+	must(t, f.store.MarkSent(ctx, "t1", c.Attempt, time.Minute))
+	must(t, f.store.Unmark(ctx, "t1", c.Attempt, time.Minute)) // Twilio answered 429
+	must(t, f.store.Abort(ctx, "t1", c.Attempt))
+	begin(t, f.store, "t1", time.Minute, taskstore.New, 1) // nothing took effect: forgotten
+
+	must(t, f.store.MarkSent(ctx, "t1", 1, time.Minute))
+	must(t, f.store.Abort(ctx, "t1", 1))
+	begin(t, f.store, "t1", time.Minute, taskstore.Abandoned, 2)
+	must(t, f.store.MarkSent(ctx, "t1", 2, time.Minute))
+	must(t, f.store.Unmark(ctx, "t1", 2, time.Minute))
+	must(t, f.store.Abort(ctx, "t1", 2))
+	if c := begin(t, f.store, "t1", time.Minute, taskstore.Abandoned, 3); !c.Sent {
+		t.Error("attempt 2's Unmark withdrew attempt 1's mark")
+	}
+	if err := f.store.Unmark(ctx, "t1", 2, time.Minute); !errors.Is(err, taskstore.ErrLeaseLost) {
+		t.Errorf("Unmark by a superseded attempt = %v, want ErrLeaseLost", err)
 	}
 }
 

@@ -37,7 +37,8 @@ type entry struct {
 	done       bool
 	result     []byte
 	attempt    int
-	sent       bool      // an attempt called MarkSent
+	sent       bool      // the current attempt's mark (MarkSent, not withdrawn by Unmark)
+	sentBefore bool      // an earlier attempt's mark
 	leaseUntil time.Time // the lease is live while now is before it
 	expires    time.Time // the record is gone from this instant on
 	size       int       // counted against maxBytes
@@ -78,24 +79,30 @@ func (s *Memory) Begin(_ context.Context, taskID string, lease time.Duration) (C
 		return Claim{State: InProgress, Attempt: e.attempt}, nil
 	}
 	e.attempt++
+	e.sentBefore, e.sent = e.sentBefore || e.sent, false
 	e.leaseUntil = now.Add(lease)
 	e.expires = now.Add(max(s.opts.retention, lease))
 	s.written(e)
-	return Claim{State: state, Attempt: e.attempt, Sent: state == Abandoned && e.sent}, nil
+	return Claim{State: state, Attempt: e.attempt, Sent: e.sentBefore}, nil
 }
 
 // Renew implements Store.
 func (s *Memory) Renew(_ context.Context, taskID string, attempt int, lease time.Duration) error {
-	return s.extend("renew", taskID, attempt, lease, false)
+	return s.extend("renew", taskID, attempt, lease, nil)
 }
 
 // MarkSent implements Store.
 func (s *Memory) MarkSent(_ context.Context, taskID string, attempt int, lease time.Duration) error {
-	return s.extend("mark sent", taskID, attempt, lease, true)
+	return s.extend("mark sent", taskID, attempt, lease, func(e *entry) { e.sent = true })
 }
 
-// extend renews attempt's live lease and, with mark, records the mark.
-func (s *Memory) extend(op, taskID string, attempt int, lease time.Duration, mark bool) error {
+// Unmark implements Store.
+func (s *Memory) Unmark(_ context.Context, taskID string, attempt int, lease time.Duration) error {
+	return s.extend("unmark", taskID, attempt, lease, func(e *entry) { e.sent = false })
+}
+
+// extend renews attempt's live lease and applies change (nil: none).
+func (s *Memory) extend(op, taskID string, attempt int, lease time.Duration, change func(*entry)) error {
 	if err := checkArgs(op, taskID, lease); err != nil {
 		return err
 	}
@@ -111,7 +118,9 @@ func (s *Memory) extend(op, taskID string, attempt int, lease time.Duration, mar
 	}
 	e.leaseUntil = now.Add(lease)
 	e.expires = now.Add(max(s.opts.retention, lease))
-	e.sent = e.sent || mark
+	if change != nil {
+		change(e)
+	}
 	return nil
 }
 
@@ -152,7 +161,7 @@ func (s *Memory) Abort(_ context.Context, taskID string, attempt int) error {
 	now := s.now()
 	switch e := s.live(taskID, now); {
 	case e == nil || e.done || e.attempt != attempt:
-	case e.sent:
+	case e.sent || e.sentBefore:
 		e.leaseUntil = now // expired: the next Begin reports Abandoned
 	default:
 		s.remove(e)
@@ -223,7 +232,7 @@ func (s *Memory) evict(keep *entry) {
 		case s.bytes > s.opts.maxBytes && old.result != nil:
 			s.bytes -= len(old.result)
 			old.size -= len(old.result)
-			old.result, old.done, old.leaseUntil, old.sent = nil, false, time.Time{}, true
+			old.result, old.done, old.leaseUntil, old.sentBefore = nil, false, time.Time{}, true
 		default:
 			s.remove(old)
 		}

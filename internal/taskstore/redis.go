@@ -22,7 +22,9 @@ import (
 //	attempt      attempts started so far
 //	lease_until  started only: end of the lease, Unix milliseconds of the
 //	             Redis server's clock (0 after Abort)
-//	sent         started only: "1" once an attempt called MarkSent, else "0"
+//	sent         started only: "1" while the current attempt's MarkSent
+//	             stands (not withdrawn by Unmark), else "0"
+//	sent_before  started only: "1" when an earlier attempt left a mark
 //	result       done only: the result JSON
 //
 // A started record's key expires after the retention (WithRetention), a
@@ -134,12 +136,17 @@ func (s *Redis) Finish(ctx context.Context, taskID string, result []byte, ttl ti
 
 // Renew implements Store.
 func (s *Redis) Renew(ctx context.Context, taskID string, attempt int, lease time.Duration) error {
-	return s.extend(ctx, "renew", taskID, attempt, lease, "0")
+	return s.extend(ctx, "renew", taskID, attempt, lease, "")
 }
 
 // MarkSent implements Store.
 func (s *Redis) MarkSent(ctx context.Context, taskID string, attempt int, lease time.Duration) error {
 	return s.extend(ctx, "mark sent", taskID, attempt, lease, "1")
+}
+
+// Unmark implements Store.
+func (s *Redis) Unmark(ctx context.Context, taskID string, attempt int, lease time.Duration) error {
+	return s.extend(ctx, "unmark", taskID, attempt, lease, "0")
 }
 
 func (s *Redis) extend(ctx context.Context, op, taskID string, attempt int, lease time.Duration, mark string) error {

@@ -78,8 +78,8 @@ func TestRedisLayout(t *testing.T) {
 	serverNow, err := raw.Time(ctx).Result()
 	must(t, err)
 	leaseUntil, _ := strconv.ParseInt(h["lease_until"], 10, 64)
-	if h["state"] != "started" || h["attempt"] != "1" || h["sent"] != "0" {
-		t.Errorf("started record = %v, want state started, attempt 1, sent 0", h)
+	if h["state"] != "started" || h["attempt"] != "1" || h["sent"] != "0" || h["sent_before"] != "0" {
+		t.Errorf("started record = %v, want state started, attempt 1, sent 0, sent_before 0", h)
 	}
 	must(t, s.MarkSent(ctx, "t1", 1, 30*time.Second))
 	if sent := raw.HGet(ctx, key, "sent").Val(); sent != "1" {

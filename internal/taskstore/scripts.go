@@ -7,10 +7,11 @@ import "github.com/redis/go-redis/v9"
 // always the task's hash; the layout is documented on Redis.
 
 // beginScript: ARGV[1] lease, ARGV[2] retention, both in milliseconds.
-// Replies {state, attempt, sent} (sent 1 when an abandoned task carries
-// MarkSent's mark) or, for a done task, {"done", attempt, result}. A
-// started record without a sent field (written before marks existed) counts
-// as sent: it may be a create that reached Twilio.
+// Replies {state, attempt, sent} (sent 1 when an abandoned task carries a
+// mark of an earlier attempt) or, for a done task, {"done", attempt,
+// result}. The new attempt starts unmarked; the marks before it are kept
+// in sent_before. A started record without a sent field (written before
+// marks existed) counts as marked: it may be a create that reached Twilio.
 // The lease is measured with the server's clock (TIME), the same for every
 // worker. The key's TTL is renewed to the retention (at least the lease),
 // so a started record outlives its lease and is still there, Abandoned,
@@ -23,32 +24,34 @@ var beginScript = redis.NewScript(`
 if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local rec = redis.call('HMGET', KEYS[1], 'state', 'attempt', 'lease_until', 'result', 'sent')
+local rec = redis.call('HMGET', KEYS[1], 'state', 'attempt', 'lease_until', 'result', 'sent', 'sent_before')
 local attempt = tonumber(rec[2]) or 0
 if rec[1] == 'done' then
   return {'done', attempt, rec[4] or ''}
 end
-local state, sent = 'new', '0'
+local state, before = 'new', '0'
 if rec[1] == 'started' then
   if (tonumber(rec[3]) or 0) > now then
     return {'in_progress', attempt, 0}
   end
   state = 'abandoned'
-  if rec[5] ~= '0' then sent = '1' end
+  if rec[5] ~= '0' or rec[6] == '1' then before = '1' end
 else
   attempt = 0
 end
 attempt = attempt + 1
 local lease = tonumber(ARGV[1])
-redis.call('HSET', KEYS[1], 'state', 'started', 'attempt', attempt, 'lease_until', now + lease, 'sent', sent)
+redis.call('HSET', KEYS[1], 'state', 'started', 'attempt', attempt, 'lease_until', now + lease,
+  'sent', '0', 'sent_before', before)
 redis.call('PEXPIRE', KEYS[1], math.max(tonumber(ARGV[2]), lease))
-return {state, attempt, tonumber(sent)}
+return {state, attempt, tonumber(before)}
 `)
 
 // extendScript: ARGV[1] the attempt, ARGV[2] the lease in milliseconds,
-// ARGV[3] "1" to set the sent mark. It renews the attempt's lease, if that
-// lease is live and still the attempt's, and replies 1; else it changes
-// nothing and replies 0.
+// ARGV[3] the attempt's mark to set: "1" (MarkSent), "0" (Unmark) or ""
+// (Renew: unchanged). It renews the attempt's lease, if that lease is live
+// and still the attempt's, and replies 1; else it changes nothing and
+// replies 0.
 var extendScript = redis.NewScript(`
 if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')
@@ -58,8 +61,8 @@ if rec[1] ~= 'started' or rec[2] ~= ARGV[1] or (tonumber(rec[3]) or 0) <= now th
   return 0
 end
 redis.call('HSET', KEYS[1], 'lease_until', now + tonumber(ARGV[2]))
-if ARGV[3] == '1' then
-  redis.call('HSET', KEYS[1], 'sent', '1')
+if ARGV[3] ~= '' then
+  redis.call('HSET', KEYS[1], 'sent', ARGV[3])
 end
 return 1
 `)
@@ -80,16 +83,16 @@ return false
 `)
 
 // abortScript: ARGV[1] the attempt. A started record of that attempt is
-// kept with its lease expired when it carries the sent mark (the next
-// Begin reports Abandoned with Sent), else deleted (the next Begin reports
-// New). A done record, or another attempt's, is left alone. Replies 1 when
-// it changed something, else 0.
+// kept with its lease expired when it carries a mark, the attempt's own or
+// an earlier one's (the next Begin reports Abandoned with Sent), else
+// deleted (the next Begin reports New). A done record, or another
+// attempt's, is left alone. Replies 1 when it changed something, else 0.
 var abortScript = redis.NewScript(`
-local rec = redis.call('HMGET', KEYS[1], 'state', 'attempt', 'sent')
+local rec = redis.call('HMGET', KEYS[1], 'state', 'attempt', 'sent', 'sent_before')
 if rec[1] ~= 'started' or rec[2] ~= ARGV[1] then
   return 0
 end
-if rec[3] ~= '0' then
+if rec[3] ~= '0' or rec[4] == '1' then
   redis.call('HSET', KEYS[1], 'lease_until', 0)
 else
   redis.call('DEL', KEYS[1])

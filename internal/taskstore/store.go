@@ -82,8 +82,14 @@ type Store interface {
 	// lease: the caller must not send then, since another attempt may run.
 	// Call it before every such request; the mark stays with the task.
 	MarkSent(ctx context.Context, taskID string, attempt int, lease time.Duration) error
+	// Unmark withdraws attempt's own mark once its request certainly had no
+	// effect (Twilio answered 429, or it never left), so that a crash
+	// before its next MarkSent leaves the task safe to run; marks of
+	// earlier attempts stay. Like Renew it renews the lease, and returns
+	// ErrLeaseLost, changing nothing, when attempt no longer holds it.
+	Unmark(ctx context.Context, taskID string, attempt int, lease time.Duration) error
 	// Abort gives up attempt's lease when it ended without a result (the
-	// message will be redelivered). Unless some attempt called MarkSent the
+	// message will be redelivered). Unless some attempt holds a mark the
 	// started record is deleted, so the next Begin reports New; otherwise it
 	// is kept with its lease expired, so the next Begin reports Abandoned
 	// with Sent and the fact that a request may have reached Twilio is not

@@ -80,25 +80,34 @@ func (r rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
 	return r.next.RoundTrip(out)
 }
 
-// MarkSent tells the task (sendmark.Before) that a request which can change
-// something (any method but GET and HEAD) is about to leave, and does not
-// send it when the task refuses. It goes below the limiter, so a request
-// still waiting for the rate budget has not been announced: if the worker
-// dies then, the task store knows the create never left.
+// MarkSent tells the task (sendmark.Sending) that a request which can
+// change something (any method but GET and HEAD) is about to leave, and
+// does not send it when the task refuses; it tells the task again
+// (sendmark.Unprocessed) when the request certainly had no effect: Twilio
+// answered 429, or the connection was never made. It goes below the
+// limiter, so a request still waiting for the rate budget, or for its
+// retry after a 429, is not counted as sent: if the worker dies then, the
+// task store knows the create never took effect.
 func MarkSent(next http.RoundTripper) http.RoundTripper { return markSent{next} }
 
 type markSent struct{ next http.RoundTripper }
 
 func (m markSent) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Method != http.MethodGet && req.Method != http.MethodHead {
-		if err := sendmark.Before(req.Context()); err != nil {
-			if req.Body != nil {
-				req.Body.Close()
-			}
-			return nil, fmt.Errorf("not sending %s %s: %w (%w)", req.Method, req.URL.Path, err, codes.ErrNotSent)
-		}
+	if req.Method == http.MethodGet || req.Method == http.MethodHead {
+		return m.next.RoundTrip(req)
 	}
-	return m.next.RoundTrip(req)
+	ctx := req.Context()
+	if err := sendmark.Sending(ctx); err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, fmt.Errorf("not sending %s %s: %w (%w)", req.Method, req.URL.Path, err, codes.ErrNotSent)
+	}
+	resp, err := m.next.RoundTrip(req)
+	if (err != nil && notSent(err)) || (err == nil && resp.StatusCode == http.StatusTooManyRequests) {
+		sendmark.Unprocessed(ctx)
+	}
+	return resp, err
 }
 
 // BufferErrors reads (bounded) and closes the body of every response with

@@ -61,38 +61,56 @@ func TestHandlerReachesBaseWithContext(t *testing.T) {
 }
 
 // TestMarkSent: a POST is announced to the task before it leaves and not
-// sent when the task refuses (an ErrNotSent error); a GET is never
-// announced.
+// sent when the task refuses (an ErrNotSent error); a 429 or a refused
+// connection is reported unprocessed; a GET is never announced.
 func TestMarkSent(t *testing.T) {
 	var hits []string
+	status := http.StatusCreated
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits = append(hits, r.Method)
+		w.WriteHeader(status)
 	}))
 	defer srv.Close()
 	client := &http.Client{Transport: twiliohttp.MarkSent(http.DefaultTransport)}
-	var marks int
+	var marks, unprocessed int
 	var refuse error
-	ctx := sendmark.With(context.Background(), func(context.Context) error { marks++; return refuse })
-	do := func(method string) error {
-		req, _ := http.NewRequestWithContext(ctx, method, srv.URL, strings.NewReader("To=%2B1"))
+	ctx := sendmark.With(context.Background(), sendmark.Hooks{
+		Sending:     func(context.Context) error { marks++; return refuse },
+		Unprocessed: func(context.Context) { unprocessed++ },
+	})
+	do := func(method, url string) error {
+		req, _ := http.NewRequestWithContext(ctx, method, url, strings.NewReader("To=%2B1"))
 		resp, err := client.Do(req)
 		if err == nil {
 			resp.Body.Close()
 		}
 		return err
 	}
-	if err := do(http.MethodGet); err != nil || marks != 0 {
+	if err := do(http.MethodGet, srv.URL); err != nil || marks != 0 {
 		t.Fatalf("GET: err %v, %d marks; want sent without a mark", err, marks)
 	}
-	if err := do(http.MethodPost); err != nil || marks != 1 {
-		t.Fatalf("POST: err %v, %d marks; want sent after one mark", err, marks)
+	if err := do(http.MethodPost, srv.URL); err != nil || marks != 1 || unprocessed != 0 {
+		t.Fatalf("POST: err %v, %d marks, %d unprocessed; want sent after one mark", err, marks, unprocessed)
+	}
+	status = http.StatusTooManyRequests
+	if err := do(http.MethodPost, srv.URL); err != nil || marks != 2 || unprocessed != 1 {
+		t.Fatalf("POST answered 429: err %v, %d marks, %d unprocessed; want 2 and 1", err, marks, unprocessed)
+	}
+	status = http.StatusInternalServerError // may have been processed
+	if err := do(http.MethodPost, srv.URL); err != nil || marks != 3 || unprocessed != 1 {
+		t.Fatalf("POST answered 500: err %v, %d marks, %d unprocessed; want 3 and 1", err, marks, unprocessed)
+	}
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close() // a port nothing listens on: connection refused
+	if err := do(http.MethodPost, closed.URL); err == nil || marks != 4 || unprocessed != 2 {
+		t.Fatalf("refused POST: err %v, %d marks, %d unprocessed; want an error, 4 and 2", err, marks, unprocessed)
 	}
 	refuse = errors.New("lease lost")
-	err := do(http.MethodPost)
-	if !errors.Is(err, codes.ErrNotSent) || !errors.Is(err, refuse) || marks != 2 {
-		t.Fatalf("refused POST: err %v, %d marks; want ErrNotSent wrapping the refusal after 2 marks", err, marks)
+	err := do(http.MethodPost, srv.URL)
+	if !errors.Is(err, codes.ErrNotSent) || !errors.Is(err, refuse) || marks != 5 {
+		t.Fatalf("refused mark: err %v, %d marks; want ErrNotSent wrapping the refusal after 5 marks", err, marks)
 	}
-	if want := []string{"GET", "POST"}; strings.Join(hits, ",") != strings.Join(want, ",") {
+	if want := "GET,POST,POST,POST"; strings.Join(hits, ",") != want {
 		t.Errorf("server saw %v, want %v: a refused request must not leave", hits, want)
 	}
 }
