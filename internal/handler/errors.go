@@ -175,8 +175,8 @@ func transportInfo(err error, op string) *ErrorInfo {
 			code = codes.DeadlineExceeded
 		}
 		return &ErrorInfo{Code: code, Retryable: true,
-			Message: "the task ran out of time waiting for its turn under the rate budget (" + text +
-				"); nothing was sent to Twilio, so it is safe to retry; raise --nodes or --task-timeout if this recurs"}
+			Message: "the request was not sent to Twilio (" + text + "), so it is safe to retry; if the task ran out " +
+				"of time waiting for its turn under the rate budget, raise --nodes or --task-timeout"}
 	}
 	if notSent(err) {
 		return &ErrorInfo{Code: codes.Unavailable, Retryable: true,

@@ -6,13 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
-	"github.com/connectorworks/twilio-worker/internal/sendmark"
 	"github.com/connectorworks/twilio-worker/internal/taskstore"
 )
 
@@ -45,8 +43,9 @@ type IdempotencyConfig struct {
 	// "true", lets an abandoned CREATE or ACTION run again
 	// (DefaultAtLeastOnceAttr).
 	AtLeastOnceAttribute string
-	// StoreTimeout bounds each Finish and Abort call
-	// (DefaultStoreTimeout). Those run even when the task's ctx is
+	// StoreTimeout bounds each store call after Begin
+	// (DefaultStoreTimeout; a lease renewal gets at most a third of the
+	// lease). Those run even when the task's ctx is
 	// canceled, since recording the outcome of an interrupted attempt
 	// matters most at shutdown.
 	StoreTimeout time.Duration
@@ -167,95 +166,6 @@ func (c IdempotencyConfig) claimed(ctx context.Context, store taskstore.Store, n
 	return c.run(ctx, store, next, m, claim.Attempt, unsafe)
 }
 
-// run runs the attempt the caller holds a lease for and records its end.
-func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next Func, m *Message, attempt int, unsafe bool) (*Result, error) {
-	stop := c.renew(ctx, store, m, attempt)
-	var marked atomic.Bool // a request may be at Twilio, or have been processed
-	if unsafe {
-		ctx = sendmark.With(ctx, c.markHooks(store, m.TaskID(), attempt, &marked))
-	}
-	r, err := next(ctx, m)
-	stop()
-	if err == nil && r != nil {
-		return c.finish(ctx, store, m, r), nil
-	}
-	// A request refused before it left (still waiting for the budget, or
-	// its mark refused) was not sent, whatever earlier marks say.
-	if marked.Load() && !errors.Is(err, codes.ErrNotSent) && errors.Is(err, context.Canceled) {
-		// The worker is stopping with a CREATE in flight: answer now that
-		// the outcome is unknown, rather than nack and leave a record a
-		// memory store would forget on exit (a second create).
-		t, _ := sideEffects(m)
-		return c.finish(ctx, store, m, c.unknownOutcome(m, t, attempt)), nil
-	}
-	sctx, cancel := c.storeContext(ctx)
-	defer cancel()
-	if aerr := store.Abort(sctx, m.TaskID(), attempt); aerr != nil {
-		// The claim then lapses with its lease: the next delivery sees the
-		// task Abandoned, with the sent mark if a request may have left.
-		err = errors.Join(err, aerr)
-	}
-	return r, err
-}
-
-// markHooks records in the store that attempt is sending a request with
-// side effects, and withdraws that once Twilio answered it 429 (or it never
-// left): then a worker killed while the request waits for its retry leaves
-// the task safe to run again. If withdrawing fails the mark stays, which
-// errs on the safe side (an unknown-outcome answer, not a second create).
-func (c IdempotencyConfig) markHooks(store taskstore.Store, id string, attempt int, marked *atomic.Bool) sendmark.Hooks {
-	return sendmark.Hooks{
-		Sending: func(ctx context.Context) error {
-			sctx, cancel := c.storeContext(ctx)
-			defer cancel()
-			if err := store.MarkSent(sctx, id, attempt, c.Lease); err != nil {
-				return fmt.Errorf("recording in the task store that the request is being sent: %w", err)
-			}
-			marked.Store(true)
-			return nil
-		},
-		Unprocessed: func(ctx context.Context) {
-			sctx, cancel := c.storeContext(ctx)
-			defer cancel()
-			if store.Unmark(sctx, id, attempt, c.Lease) == nil {
-				marked.Store(false)
-			}
-		},
-	}
-}
-
-// renew keeps attempt's lease live until the returned stop is called, so
-// that a short lease covers an attempt of any length. A renewal that
-// fails for a moment is retried at the next tick; once the lease is lost
-// renewing stops (MarkSent then refuses to send a create).
-func (c IdempotencyConfig) renew(ctx context.Context, store taskstore.Store, m *Message, attempt int) (stop func()) {
-	// Not the task's ctx: renewing must go on through a shutdown's grace,
-	// and end (a pending Renew included) as soon as the attempt does.
-	rctx, cancelRenew := context.WithCancel(context.WithoutCancel(ctx))
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		tick := time.NewTicker(max(c.Lease/3, time.Millisecond))
-		defer tick.Stop()
-		for {
-			select {
-			case <-rctx.Done():
-				return
-			case <-tick.C:
-			}
-			sctx, cancel := context.WithTimeout(rctx, c.StoreTimeout)
-			err := store.Renew(sctx, m.TaskID(), attempt, c.Lease)
-			cancel()
-			if errors.Is(err, taskstore.ErrLeaseLost) {
-				c.Logger.Warn("task lease lost while the attempt runs; another attempt may start",
-					zap.String("task_id", clip(m.TaskID())), zap.Int("attempt", attempt))
-				return
-			}
-		}
-	}()
-	return func() { cancelRenew(); <-finished }
-}
-
 // finish records r as the task's result and returns the task's one
 // answer: r, or the result another attempt recorded first (possible only
 // after this attempt lost its lease), so that every delivery of a task
@@ -264,6 +174,12 @@ func (c IdempotencyConfig) renew(ctx context.Context, store taskstore.Store, m *
 // remembering it; a redelivery then finds the attempt abandoned, which for
 // a CREATE means an unknown-outcome answer, never a second create.
 func (c IdempotencyConfig) finish(ctx context.Context, store taskstore.Store, m *Message, r *Result) *Result {
+	res, _ := c.record(ctx, store, m, r)
+	return res
+}
+
+// record is finish that also reports whether the store holds the answer.
+func (c IdempotencyConfig) record(ctx context.Context, store taskstore.Store, m *Message, r *Result) (*Result, bool) {
 	data, err := json.Marshal(r)
 	var earlier []byte
 	if err == nil {
@@ -281,14 +197,14 @@ func (c IdempotencyConfig) finish(ctx context.Context, store taskstore.Store, m 
 	if err != nil {
 		c.Logger.Warn("task result not recorded in the task store; a redelivery will not find it",
 			zap.String("task_id", clip(m.TaskID())), zap.String("message_id", clip(m.ID)), zap.Error(err))
-		return r
+		return r, false
 	}
 	if earlier != nil && !bytes.Equal(earlier, data) { // equal: a retry after our own write's reply was lost
 		c.Logger.Warn("another attempt answered this task first; publishing its result instead of this attempt's",
 			zap.String("task_id", clip(m.TaskID())), zap.String("message_id", clip(m.ID)))
-		return c.stored(m, earlier)
+		return c.stored(m, earlier), true
 	}
-	return r
+	return r, true
 }
 
 // storeContext keeps ctx's values but not its cancellation or deadline.

@@ -34,7 +34,7 @@ type fakeStore struct {
 	aborts               []int // the attempt per Abort
 	renews, marks        []int // the attempt per Renew and MarkSent
 	unmarks              []int // the attempt per Unmark
-	markErr              error
+	markErr, renewErr    error
 	earlier              []byte // what Finish answers: a result recorded first
 	deadCtxAtFinishAbort bool
 }
@@ -74,7 +74,7 @@ func (s *fakeStore) Renew(_ context.Context, _ string, attempt int, _ time.Durat
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.renews = append(s.renews, attempt)
-	return nil
+	return s.renewErr
 }
 
 func (s *fakeStore) Unmark(_ context.Context, _ string, attempt int, _ time.Duration) error {
@@ -395,6 +395,67 @@ func TestIdempotencyMarkRefused(t *testing.T) {
 	}
 	if len(store.finished) != 0 || len(store.aborts) != 1 {
 		t.Errorf("Finish calls %d, Abort calls %d; want 0 and 1", len(store.finished), len(store.aborts))
+	}
+}
+
+// TestIdempotencyMarkRefusedFullChain: through the real chain a refused
+// mark becomes a classified FAILED result; it must still not be recorded
+// or published (another attempt may hold the task), only nacked.
+func TestIdempotencyMarkRefusedFullChain(t *testing.T) {
+	t.Parallel()
+	store := &fakeStore{claim: taskstore.Claim{State: taskstore.Abandoned, Attempt: 2}, markErr: taskstore.ErrLeaseLost}
+	ops := &fakeOps{do: func(ctx context.Context, _ *handler.Task) (handler.Output, error) {
+		if err := sendmark.Sending(ctx); err != nil { // as the HTTP transport does
+			return handler.Output{}, fmt.Errorf("not sending: %w (%w)", err, codes.ErrNotSent)
+		}
+		return handler.Output{Payload: map[string]any{"Sid": "SM1"}}, nil
+	}}
+	h := handler.Chain(handler.New(ops, clock), handler.Log(zap.NewNop()), handler.Idempotency(store, idemCfg),
+		handler.Classify(), handler.Timeout(time.Second), handler.Recover())
+	got, err := h(context.Background(), msg(createTask))
+	if got != nil || err == nil {
+		t.Fatalf("got %+v, %v; want no result and an error (nack)", got, err)
+	}
+	if len(store.finished) != 0 || len(store.aborts) != 1 {
+		t.Errorf("Finish calls %d, Abort calls %d; want 0 and 1", len(store.finished), len(store.aborts))
+	}
+}
+
+// TestIdempotencyLeaseLostWhileRunning: an attempt whose renewal found the
+// lease lost answers only through the store. Having sent nothing, it
+// nacks; having sent a create, it publishes only what the store recorded
+// (here Finish fails, so it nacks too).
+func TestIdempotencyLeaseLostWhileRunning(t *testing.T) {
+	t.Parallel()
+	cfg := idemCfg
+	cfg.Lease = 30 * time.Millisecond
+	for _, c := range []struct {
+		name   string
+		data   string
+		send   bool
+		finish error
+	}{
+		{"read, nothing sent", getTask, false, nil},
+		{"create sent, result not recorded", createTask, true, errors.New("redis: connection refused")},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1},
+				renewErr: taskstore.ErrLeaseLost, finishErr: c.finish}
+			slow := func(ctx context.Context, _ *handler.Message) (*handler.Result, error) {
+				if c.send {
+					if err := sendmark.Sending(ctx); err != nil {
+						return nil, err
+					}
+				}
+				time.Sleep(150 * time.Millisecond) // renewals meet the lost lease
+				return succeeded(), nil
+			}
+			got, err := handler.Idempotency(store, cfg)(slow)(context.Background(), msg(c.data))
+			if got != nil || err == nil {
+				t.Fatalf("got %+v, %v; want no result and an error (nack)", got, err)
+			}
+		})
 	}
 }
 

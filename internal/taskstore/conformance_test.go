@@ -41,6 +41,7 @@ var conformance = []struct {
 	{"renew and mark need the lease", testLeaseLost},
 	{"abandoned without a mark", testAbandonedUnsent},
 	{"unmark withdraws the attempt's own mark", testUnmark},
+	{"renewal keeps the record past the retention", testRenewKeepsRecord},
 	{"abort leaves done alone", testAbortDone},
 	{"done expires", testDoneExpires},
 	{"started record expires", testRetention},
@@ -290,6 +291,17 @@ func testUnmark(t *testing.T, open opener) {
 	if err := f.store.Unmark(ctx, "t1", 2, time.Minute); !errors.Is(err, taskstore.ErrLeaseLost) {
 		t.Errorf("Unmark by a superseded attempt = %v, want ErrLeaseLost", err)
 	}
+}
+
+func testRenewKeepsRecord(t *testing.T, open opener) {
+	const retention = time.Second
+	f := open(t, taskstore.WithRetention(retention))
+	c := begin(t, f.store, "t1", retention, taskstore.New, 1)
+	for range 3 { // 3 × 700 ms: past the retention counted from Begin
+		f.after(700*time.Millisecond, func() bool { return true })
+		must(t, f.store.MarkSent(ctx, "t1", c.Attempt, retention))
+	}
+	begin(t, f.store, "t1", retention, taskstore.InProgress, 1)
 }
 
 func testAbortDone(t *testing.T, open opener) {

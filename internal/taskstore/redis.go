@@ -153,7 +153,8 @@ func (s *Redis) extend(ctx context.Context, op, taskID string, attempt int, leas
 	if err := checkArgs(op, taskID, lease); err != nil {
 		return err
 	}
-	held, err := extendScript.Run(ctx, s.client, []string{s.key(taskID)}, attempt, millis(lease), mark).Int()
+	held, err := extendScript.Run(ctx, s.client, []string{s.key(taskID)}, attempt, millis(lease), mark,
+		millis(s.opts.retention)).Int()
 	if err != nil {
 		return fmt.Errorf("taskstore: %s %q: %w", op, clip(taskID), err)
 	}

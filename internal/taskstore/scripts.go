@@ -49,9 +49,10 @@ return {state, attempt, tonumber(before)}
 
 // extendScript: ARGV[1] the attempt, ARGV[2] the lease in milliseconds,
 // ARGV[3] the attempt's mark to set: "1" (MarkSent), "0" (Unmark) or ""
-// (Renew: unchanged). It renews the attempt's lease, if that lease is live
-// and still the attempt's, and replies 1; else it changes nothing and
-// replies 0.
+// (Renew: unchanged), ARGV[4] the retention in milliseconds. It renews
+// the attempt's lease and the key's TTL (as Begin sets it), if that lease
+// is live and still the attempt's, and replies 1; else it changes nothing
+// and replies 0.
 var extendScript = redis.NewScript(`
 if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')
@@ -61,6 +62,7 @@ if rec[1] ~= 'started' or rec[2] ~= ARGV[1] or (tonumber(rec[3]) or 0) <= now th
   return 0
 end
 redis.call('HSET', KEYS[1], 'lease_until', now + tonumber(ARGV[2]))
+redis.call('PEXPIRE', KEYS[1], math.max(tonumber(ARGV[4]), tonumber(ARGV[2])))
 if ARGV[3] ~= '' then
   redis.call('HSET', KEYS[1], 'sent', ARGV[3])
 end

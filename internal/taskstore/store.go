@@ -103,7 +103,7 @@ type Store interface {
 // ErrClosed is returned by a Memory store's methods after Close.
 var ErrClosed = errors.New("taskstore: store is closed")
 
-// ErrLeaseLost is returned by Renew and MarkSent when the attempt no longer
+// ErrLeaseLost is returned by Renew, MarkSent and Unmark when the attempt no longer
 // holds its task: its lease lapsed, another attempt began, or the task is
 // done.
 var ErrLeaseLost = errors.New("taskstore: this attempt no longer holds the task's lease")

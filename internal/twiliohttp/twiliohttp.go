@@ -5,9 +5,10 @@
 //
 // Transport order, outermost first (cmd/worker composes it):
 //
-//	contextTransport → Retry → BufferErrors → limiter.Transport → Rewrite → *http.Transport
+//	contextTransport → Retry → BufferErrors → limiter.Transport → MarkSent → Rewrite → *http.Transport
 //
-// Retry sits outside the limiter so every retry pays its token.
+// Retry sits outside the limiter so every retry pays its token. MarkSent
+// sits inside it, so a request is announced only once it has its turn.
 // BufferErrors sits outside the limiter because twilio-go never closes an
 // error response's body: reading and closing it here releases the
 // limiter's in-flight slot and lets the connection be reused.
@@ -98,6 +99,13 @@ func (m markSent) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	ctx := req.Context()
 	if err := sendmark.Sending(ctx); err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, fmt.Errorf("not sending %s %s: %w (%w)", req.Method, req.URL.Path, err, codes.ErrNotSent)
+	}
+	if err := ctx.Err(); err != nil { // ended while the mark was written: do not send now
+		sendmark.Unprocessed(ctx)
 		if req.Body != nil {
 			req.Body.Close()
 		}

@@ -114,3 +114,23 @@ func TestMarkSent(t *testing.T) {
 		t.Errorf("server saw %v, want %v: a refused request must not leave", hits, want)
 	}
 }
+
+// TestMarkSentCanceledDuringMark: a task that ended while its mark was
+// being written does not send the request, and withdraws the mark.
+func TestMarkSentCanceledDuringMark(t *testing.T) {
+	sent := false
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { sent = true }))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	unprocessed := 0
+	ctx = sendmark.With(ctx, sendmark.Hooks{
+		Sending:     func(context.Context) error { cancel(); return nil }, // shutdown meanwhile
+		Unprocessed: func(context.Context) { unprocessed++ },
+	})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, strings.NewReader("To=%2B1"))
+	_, err := twiliohttp.MarkSent(http.DefaultTransport).RoundTrip(req)
+	if !errors.Is(err, codes.ErrNotSent) || !errors.Is(err, context.Canceled) || sent || unprocessed != 1 {
+		t.Errorf("err %v, sent %v, %d unprocessed; want a not-sent cancellation, nothing sent, 1 unprocessed", err, sent, unprocessed)
+	}
+}

@@ -1,0 +1,183 @@
+package handler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/connectorworks/twilio-worker/internal/codes"
+	"github.com/connectorworks/twilio-worker/internal/sendmark"
+	"github.com/connectorworks/twilio-worker/internal/taskstore"
+)
+
+// errLeaseLost is returned, with no Result, by an attempt that lost its
+// task's lease before it sent anything: another attempt may be running the
+// task, so this one must not answer; the adapter nacks it.
+var errLeaseLost = errors.New("this attempt lost the task's lease in the task store before sending anything; " +
+	"the task will be redelivered")
+
+// attempt is one run of a task under a lease in the store. It keeps the
+// lease renewed, marks each request with side effects as sent (and
+// withdraws the mark when Twilio answered 429), and knows whether it may
+// still answer for the task.
+type attempt struct {
+	c      IdempotencyConfig
+	store  taskstore.Store
+	id     string
+	n      int                // the Claim's Attempt: names the lease
+	cancel context.CancelFunc // ends the run when the lease is lost before anything was sent
+
+	pending   atomic.Int32 // requests marked and not known to be unprocessed
+	lost      atomic.Bool  // the store answered ErrLeaseLost
+	refused   atomic.Bool  // the store refused a mark, for any reason
+	heldUntil atomic.Int64 // Unix ns until which the lease is surely this attempt's
+}
+
+// run runs the attempt the caller holds a lease for (granted by Begin
+// just now) and records its end.
+func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next Func, m *Message, n int, unsafe bool) (*Result, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	a := &attempt{c: c, store: store, id: m.TaskID(), n: n, cancel: cancel}
+	a.held(time.Now())
+	stop := a.renew(ctx)
+	defer stop() // also if next panics past Recover
+	if unsafe {
+		ctx = sendmark.With(ctx, a.hooks())
+	}
+	r, err := next(ctx, m)
+	stop()
+	if (a.lost.Load() || a.refused.Load()) && a.pending.Load() == 0 {
+		// Nothing left the worker, and another attempt may hold the task
+		// (or the store is failing): an answer from here could contradict
+		// that attempt's. Nack; the redelivery gets the task's one answer.
+		a.abort(ctx)
+		return nil, errors.Join(errLeaseLost, err)
+	}
+	if err == nil && r != nil {
+		res, recorded := c.record(ctx, store, m, r)
+		if !recorded && !a.surelyHeld() {
+			// The lease may have passed to another attempt, whose answer
+			// is then the one in the store: publish nothing that could
+			// contradict it.
+			return nil, fmt.Errorf("the result could not be recorded and the task's lease may have passed to another attempt; "+
+				"the task will be redelivered and answered from the store: %w", errLeaseLost)
+		}
+		return res, nil
+	}
+	// A request refused before it left (still waiting for the budget) was
+	// not sent, whatever earlier marks say.
+	if a.pending.Load() > 0 && !errors.Is(err, codes.ErrNotSent) && errors.Is(err, context.Canceled) {
+		// The worker is stopping with a CREATE in flight: answer now that
+		// the outcome is unknown, rather than nack and leave a record a
+		// memory store would forget on exit (a second create).
+		t, _ := sideEffects(m)
+		return c.finish(ctx, store, m, c.unknownOutcome(m, t, n)), nil
+	}
+	if aerr := a.abort(ctx); aerr != nil {
+		// The claim then lapses with its lease: the next delivery sees the
+		// task Abandoned, with the sent mark if a request may have left.
+		err = errors.Join(err, aerr)
+	}
+	return r, err
+}
+
+// abort gives up the attempt's claim (the store keeps a marked record).
+func (a *attempt) abort(ctx context.Context) error {
+	sctx, cancel := a.c.storeContext(ctx)
+	defer cancel()
+	return a.store.Abort(sctx, a.id, a.n)
+}
+
+// held notes that the store confirmed the lease by a call started at t.
+func (a *attempt) held(t time.Time) {
+	a.heldUntil.Store(t.Add(a.c.Lease).UnixNano())
+}
+
+// surelyHeld reports whether no other attempt can hold the task yet.
+func (a *attempt) surelyHeld() bool {
+	return !a.lost.Load() && time.Now().UnixNano() < a.heldUntil.Load()
+}
+
+// extended handles the answer of a call that renews the lease.
+func (a *attempt) extended(start time.Time, err error) error {
+	switch {
+	case err == nil:
+		a.held(start)
+	case errors.Is(err, taskstore.ErrLeaseLost):
+		a.lost.Store(true)
+	}
+	return err
+}
+
+// hooks record in the store that the attempt is sending a request with
+// side effects, and withdraw that once every such request is known to
+// have had no effect (Twilio answered 429, or it never left): then a
+// worker killed while the request waits for its retry leaves the task safe
+// to run again. If withdrawing fails the mark stays, which errs on the safe
+// side (an unknown-outcome answer, not a second create).
+func (a *attempt) hooks() sendmark.Hooks {
+	return sendmark.Hooks{
+		Sending: func(ctx context.Context) error {
+			sctx, cancel := a.c.storeContext(ctx)
+			defer cancel()
+			start := time.Now()
+			if err := a.extended(start, a.store.MarkSent(sctx, a.id, a.n, a.c.Lease)); err != nil {
+				a.refused.Store(true)
+				if errors.Is(err, taskstore.ErrLeaseLost) {
+					a.cancel() // no later request of this attempt may leave either
+				}
+				return fmt.Errorf("recording in the task store that the request is being sent: %w", err)
+			}
+			a.pending.Add(1)
+			return nil
+		},
+		Unprocessed: func(ctx context.Context) {
+			if a.pending.Add(-1) > 0 {
+				return // another request of this attempt may have had an effect
+			}
+			sctx, cancel := a.c.storeContext(ctx)
+			defer cancel()
+			_ = a.extended(time.Now(), a.store.Unmark(sctx, a.id, a.n, a.c.Lease))
+		},
+	}
+}
+
+// renew keeps the lease live until the returned stop is called (safe to
+// call more than once), so that a short lease covers an attempt of any
+// length. A renewal that fails for a moment is retried at the next tick;
+// once the lease is lost renewing stops (and MarkSent refuses to send).
+func (a *attempt) renew(ctx context.Context) (stop func()) {
+	// Not the task's ctx: renewing must go on through a shutdown's grace,
+	// and end (a pending Renew included) as soon as the attempt does.
+	rctx, cancelRenew := context.WithCancel(context.WithoutCancel(ctx))
+	every := max(a.c.Lease/3, time.Millisecond)
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-rctx.Done():
+				return
+			case <-tick.C:
+			}
+			// A slow store must not let two renewals' time pass unnoticed.
+			sctx, cancel := context.WithTimeout(rctx, min(a.c.StoreTimeout, every))
+			start := time.Now()
+			err := a.extended(start, a.store.Renew(sctx, a.id, a.n, a.c.Lease))
+			cancel()
+			if errors.Is(err, taskstore.ErrLeaseLost) {
+				a.c.Logger.Warn("task lease lost while the attempt runs; another attempt may start",
+					zap.String("task_id", clip(a.id)), zap.Int("attempt", a.n))
+				return
+			}
+		}
+	}()
+	return func() { cancelRenew(); <-finished }
+}
