@@ -35,6 +35,7 @@ type Config struct {
 	ShutdownGrace   time.Duration
 	TaskStore       string // memory:// or redis://…; may hold a password: never log it
 	InProgressWait  time.Duration
+	ResultTTL       time.Duration // how long task outcomes are remembered
 
 	// worker local only
 	Local     bool
@@ -93,6 +94,9 @@ func parseConfig(args []string, getenv func(string) string, local bool, stderr i
 		"(default; one worker) or redis://[user:password@]host:port[/db] (a pool) (env TASK_STORE)")
 	wait := fs.String("in-progress-wait", envOr(getenv, "IN_PROGRESS_WAIT", "40s"), "how long a redelivery waits for "+
 		"another attempt at the same task, or a dead worker's 30s lease, before it is nacked (env IN_PROGRESS_WAIT)")
+	ttl := fs.String("result-ttl", envOr(getenv, "RESULT_TTL", "24h"), "how long the task store remembers a task's "+
+		"result (and an unfinished attempt) for redeliveries and duplicate messages; keep it longer than the "+
+		"subscription retries a task (env RESULT_TTL)")
 	grace := fs.String("shutdown-grace", envOr(getenv, "SHUTDOWN_GRACE", "25s"), "time allowed after SIGTERM to finish tasks in flight (env SHUTDOWN_GRACE)")
 	if local {
 		fs.StringVar(&c.Fixtures, "fixtures", "", "preload the in-process Twilio simulator from this JSON file")
@@ -118,6 +122,9 @@ func parseConfig(args []string, getenv func(string) string, local bool, stderr i
 	}
 	if c.InProgressWait, err = time.ParseDuration(*wait); err != nil || c.InProgressWait <= 0 {
 		return nil, configErr("--in-progress-wait / IN_PROGRESS_WAIT must be a positive duration such as 40s, got %q", *wait)
+	}
+	if c.ResultTTL, err = time.ParseDuration(*ttl); err != nil || c.ResultTTL < time.Minute {
+		return nil, configErr("--result-ttl / RESULT_TTL must be a duration of at least 1m such as 24h or 168h, got %q", *ttl)
 	}
 	// A token pasted with a trailing newline is still the token.
 	c.AuthToken = secret.New(strings.TrimSpace(getenv("TWILIO_AUTH_TOKEN")))

@@ -38,8 +38,12 @@ func TestConfigDefaultsAndFlagsWin(t *testing.T) {
 		t.Errorf("got %+v", c)
 	}
 	c, _ = parseConfig(nil, env(goodEnv), false, io.Discard)
-	if c.Nodes != 2 {
-		t.Errorf("default nodes = %d, want 2", c.Nodes)
+	if c.Nodes != 2 || c.ResultTTL != 24*time.Hour || c.InProgressWait != 40*time.Second {
+		t.Errorf("defaults: nodes %d, result TTL %v, in-progress wait %v; want 2, 24h, 40s", c.Nodes, c.ResultTTL, c.InProgressWait)
+	}
+	c, _ = parseConfig(nil, env(with(map[string]string{"RESULT_TTL": "168h"})), false, io.Discard)
+	if c.ResultTTL != 168*time.Hour {
+		t.Errorf("RESULT_TTL=168h gave %v", c.ResultTTL)
 	}
 }
 
@@ -66,6 +70,7 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		{"long connection", []string{"--connection-name", "a" + strings.Repeat("b", 49)}, goodEnv, "at most 49"},
 		{"bad level", []string{"--log-level", "verbose"}, goodEnv, "LOG_LEVEL must be debug, info, warn or error"},
 		{"bad timeout", []string{"--task-timeout", "soon"}, goodEnv, "TASK_TIMEOUT"},
+		{"short result ttl", []string{"--result-ttl", "10s"}, goodEnv, "--result-ttl / RESULT_TTL must be a duration of at least 1m"},
 		{"unknown flag", []string{"--bogus"}, goodEnv, "bogus"},
 		{"stray arg", []string{"serve"}, goodEnv, `unexpected argument "serve"`},
 	}

@@ -95,6 +95,7 @@ func newTaskHandler(cfg *Config, token secret.String, stack http.RoundTripper, s
 	// The lease is renewed while a task runs (handler.DefaultLease, 30 s),
 	// so the tasks of a worker that died are free again within it.
 	idem := handler.IdempotencyConfig{
+		ResultTTL:      cfg.ResultTTL,
 		InProgressWait: cfg.InProgressWait,
 		Canonical:      exec.Canonical,
 		Logger:         log,
@@ -108,7 +109,8 @@ func newTaskHandler(cfg *Config, token secret.String, stack http.RoundTripper, s
 func openStore(ctx context.Context, cfg *Config) (taskstore.Store, error) {
 	// Task ids are the callers': deployments for different accounts that
 	// share one Redis must not answer each other's tasks.
-	s, err := taskstore.Open(ctx, cfg.TaskStore, time.Now, taskstore.WithKeyPrefix("twilio-worker:"+cfg.AccountSID+":task:"))
+	s, err := taskstore.Open(ctx, cfg.TaskStore, time.Now, taskstore.WithKeyPrefix("twilio-worker:"+cfg.AccountSID+":task:"),
+		taskstore.WithRetention(cfg.ResultTTL))
 	if err != nil {
 		return nil, fmt.Errorf("task store: %w", err)
 	}
