@@ -83,10 +83,13 @@ type IdempotencyConfig struct {
 //   - New: runs the inner Func, renewing the lease while it runs; for a
 //     CREATE or ACTION every request with side effects is first marked as
 //     sent in the store (sendmark), and not sent if the lease was lost. A
-//     Result with a nil error is recorded with Finish and returned.
-//     Anything else (an error such as context.Canceled at shutdown, or no
-//     Result) releases the claim with Abort, which keeps the record of a
-//     marked create, and is returned unchanged.
+//     Result with a nil error is recorded with Finish and the task's one
+//     answer (the result recorded first) is returned. Anything else (an
+//     error such as context.Canceled at shutdown, or no Result) releases
+//     the claim with Abort, which keeps the record of a marked create, and
+//     is returned unchanged. An attempt that may no longer hold the task
+//     (its lease was lost, see attempt.go) answers nothing and returns an
+//     error, so that it never contradicts the attempt that does.
 //
 // A store error from Begin is returned with no Result: the task is nacked,
 // never run without its claim. A message without a task id bypasses the
