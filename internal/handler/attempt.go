@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -31,19 +32,20 @@ type attempt struct {
 	n      int                // the Claim's Attempt: names the lease
 	cancel context.CancelFunc // ends the run when the lease is lost before anything was sent
 
+	markMu    sync.Mutex   // orders a mark with its count, so an Unmark never clears a newer mark
 	pending   atomic.Int32 // requests marked and not known to be unprocessed
 	lost      atomic.Bool  // the store answered ErrLeaseLost
 	refused   atomic.Bool  // the store refused a mark, for any reason
 	heldUntil atomic.Int64 // Unix ns until which the lease is surely this attempt's
 }
 
-// run runs the attempt the caller holds a lease for (granted by Begin
-// just now) and records its end.
-func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next Func, m *Message, n int, unsafe bool) (*Result, error) {
+// run runs the attempt the caller holds a lease for (granted by a Begin
+// called at begun) and records its end.
+func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next Func, m *Message, n int, begun time.Time, unsafe bool) (*Result, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	a := &attempt{c: c, store: store, id: m.TaskID(), n: n, cancel: cancel}
-	a.held(time.Now())
+	a.held(begun)
 	stop := a.renew(ctx)
 	defer stop() // also if next panics past Recover
 	if unsafe {
@@ -59,15 +61,7 @@ func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next 
 		return nil, errors.Join(errLeaseLost, err)
 	}
 	if err == nil && r != nil {
-		res, recorded := c.record(ctx, store, m, r)
-		if !recorded && !a.surelyHeld() {
-			// The lease may have passed to another attempt, whose answer
-			// is then the one in the store: publish nothing that could
-			// contradict it.
-			return nil, fmt.Errorf("the result could not be recorded and the task's lease may have passed to another attempt; "+
-				"the task will be redelivered and answered from the store: %w", errLeaseLost)
-		}
-		return res, nil
+		return a.answer(ctx, m, r)
 	}
 	// A request refused before it left (still waiting for the budget) was
 	// not sent, whatever earlier marks say.
@@ -76,7 +70,7 @@ func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next 
 		// the outcome is unknown, rather than nack and leave a record a
 		// memory store would forget on exit (a second create).
 		t, _ := sideEffects(m)
-		return c.finish(ctx, store, m, c.unknownOutcome(m, t, n)), nil
+		return a.answer(ctx, m, c.unknownOutcome(m, t, n))
 	}
 	if aerr := a.abort(ctx); aerr != nil {
 		// The claim then lapses with its lease: the next delivery sees the
@@ -84,6 +78,20 @@ func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next 
 		err = errors.Join(err, aerr)
 	}
 	return r, err
+}
+
+// answer records r and returns the task's one answer. When r cannot be
+// recorded and the lease may have passed to another attempt, whose answer
+// is then the one in the store, it returns an error instead (a nack), so
+// as to publish nothing that could contradict that answer; the marks stay,
+// so the redelivery never sends a create again.
+func (a *attempt) answer(ctx context.Context, m *Message, r *Result) (*Result, error) {
+	res, recorded := a.c.record(ctx, a.store, m, r)
+	if !recorded && !a.surelyHeld() {
+		return nil, fmt.Errorf("the result could not be recorded and the task's lease may have passed to another attempt; "+
+			"the task will be redelivered and answered from the store: %w", errLeaseLost)
+	}
+	return res, nil
 }
 
 // abort gives up the attempt's claim (the store keeps a marked record).
@@ -123,6 +131,8 @@ func (a *attempt) extended(start time.Time, err error) error {
 func (a *attempt) hooks() sendmark.Hooks {
 	return sendmark.Hooks{
 		Sending: func(ctx context.Context) error {
+			a.markMu.Lock()
+			defer a.markMu.Unlock()
 			sctx, cancel := a.c.storeContext(ctx)
 			defer cancel()
 			start := time.Now()
@@ -137,6 +147,8 @@ func (a *attempt) hooks() sendmark.Hooks {
 			return nil
 		},
 		Unprocessed: func(ctx context.Context) {
+			a.markMu.Lock()
+			defer a.markMu.Unlock()
 			if a.pending.Add(-1) > 0 {
 				return // another request of this attempt may have had an effect
 			}

@@ -117,6 +117,7 @@ func Idempotency(store taskstore.Store, cfg IdempotencyConfig) Middleware {
 			if id == "" {
 				return next(ctx, m)
 			}
+			begun := time.Now() // the lease is counted from no earlier than this
 			claim, err := store.Begin(ctx, id, c.Lease)
 			if err != nil {
 				return nil, err
@@ -127,7 +128,7 @@ func Idempotency(store taskstore.Store, cfg IdempotencyConfig) Middleware {
 			case taskstore.InProgress:
 				return c.waitInProgress(ctx, store, next, m)
 			case taskstore.Abandoned, taskstore.New:
-				return c.claimed(ctx, store, next, m, claim)
+				return c.claimed(ctx, store, next, m, claim, begun)
 			default:
 				return nil, fmt.Errorf("task store: Begin answered the unknown state %v", claim.State)
 			}
@@ -161,12 +162,13 @@ func (c IdempotencyConfig) withDefaults() IdempotencyConfig {
 }
 
 // claimed answers a task Begin granted a lease for (New or Abandoned).
-func (c IdempotencyConfig) claimed(ctx context.Context, store taskstore.Store, next Func, m *Message, claim taskstore.Claim) (*Result, error) {
+// begun is when the Begin that granted it was called.
+func (c IdempotencyConfig) claimed(ctx context.Context, store taskstore.Store, next Func, m *Message, claim taskstore.Claim, begun time.Time) (*Result, error) {
 	t, unsafe := sideEffects(m)
 	if claim.State == taskstore.Abandoned && claim.Sent && unsafe && m.Attributes[c.AtLeastOnceAttribute] != "true" {
 		return c.finish(ctx, store, m, c.unknownOutcome(m, t, claim.Attempt)), nil
 	}
-	return c.run(ctx, store, next, m, claim.Attempt, unsafe)
+	return c.run(ctx, store, next, m, claim.Attempt, begun, unsafe)
 }
 
 // finish records r as the task's result and returns the task's one
@@ -283,6 +285,7 @@ func (c IdempotencyConfig) waitInProgress(ctx context.Context, store taskstore.S
 		if !sleepCtx(ctx, inProgressPoll) {
 			return nil, ErrTaskInProgress
 		}
+		begun := time.Now()
 		claim, err := store.Begin(ctx, m.TaskID(), c.Lease)
 		if err != nil {
 			return nil, err
@@ -291,7 +294,7 @@ func (c IdempotencyConfig) waitInProgress(ctx context.Context, store taskstore.S
 		case taskstore.Done:
 			return c.stored(m, claim.Result), nil
 		case taskstore.Abandoned, taskstore.New:
-			return c.claimed(ctx, store, next, m, claim)
+			return c.claimed(ctx, store, next, m, claim, begun)
 		}
 	}
 	return nil, ErrTaskInProgress
