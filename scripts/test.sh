@@ -1,23 +1,16 @@
 #!/usr/bin/env bash
-# The project's test command (README "Run the tests"): starts the Pub/Sub
-# emulator and a Redis server on free ports (each in its own process group),
-# runs every Go test with the race detector against them, and stops them
-# whatever happens.
+# The project's test command (README "Two commands"): installs what is
+# missing (scripts/deps.sh), starts the Pub/Sub emulator and a Redis server
+# on free ports (each in its own process group), runs every Go test with the
+# race detector against them, and stops them whatever happens.
 # Extra arguments go to `go test` (e.g. -run TestEndToEnd).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Install (or name) what is missing: a C compiler, redis-server, the emulator.
+./scripts/deps.sh
 EMULATOR=${PUBSUB_EMULATOR_BIN:-/usr/lib/google-cloud-sdk/platform/pubsub-emulator/bin/cloud-pubsub-emulator}
-if [[ ! -x "$EMULATOR" ]]; then
-  echo "test.sh: the Pub/Sub emulator is missing ($EMULATOR); install google-cloud-cli-pubsub-emulator" >&2
-  exit 1
-fi
-
-REDIS=${REDIS_SERVER_BIN:-$(command -v redis-server || true)}
-if [[ -z "$REDIS" ]]; then
-  echo "test.sh: redis-server is missing; install Debian's redis-server (.ci/run does)" >&2
-  exit 1
-fi
+REDIS=${REDIS_SERVER_BIN:-$(command -v redis-server)}
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
@@ -52,5 +45,4 @@ export PUBSUB_EMULATOR_HOST="127.0.0.1:$port"
 export REQUIRE_EMULATOR=1
 export REDIS_ADDR="127.0.0.1:$redis_port"
 export REQUIRE_REDIS=1
-export TWILIO_OAI_DIR=${TWILIO_OAI_DIR:-$(cd .. && pwd)/shared/twilio-oai}
 go test -race -count=1 -timeout 30m "$@" ./...

@@ -19,6 +19,7 @@ import (
 	"cloud.google.com/go/pubsub/v2/apiv1/pubsubpb"
 
 	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/oaispec"
 	"github.com/connectorworks/twilio-worker/internal/speccheck"
 	"github.com/connectorworks/twilio-worker/internal/twiliosim"
 )
@@ -81,14 +82,13 @@ var (
 func specChecker(t *testing.T) *speccheck.Checker {
 	t.Helper()
 	checkerOnce.Do(func() {
-		dir := os.Getenv("TWILIO_OAI_DIR")
-		if dir == "" {
-			dir = filepath.Join("..", "..", "..", "shared", "twilio-oai")
+		var dir string
+		if dir, checkerErr = oaispec.Dir(); checkerErr == nil {
+			checker, checkerErr = speccheck.Load(dir)
 		}
-		checker, checkerErr = speccheck.Load(dir)
 	})
 	if checkerErr != nil {
-		t.Fatalf("Twilio's OpenAPI specs are required (../shared/twilio-oai or TWILIO_OAI_DIR): %v", checkerErr)
+		t.Fatalf("Twilio's OpenAPI specs are required: %v", checkerErr)
 	}
 	return checker
 }

@@ -3,22 +3,19 @@ package entities_test
 import (
 	"bytes"
 	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/connectorworks/twilio-worker/internal/entities"
 	"github.com/connectorworks/twilio-worker/internal/entities/gen/generate"
+	"github.com/connectorworks/twilio-worker/internal/oaispec"
 )
 
 func specDir(t testing.TB) string {
 	t.Helper()
-	dir := os.Getenv("TWILIO_OAI_DIR")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "twilio-oai")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "twilio_api_v2010.json")); err != nil {
-		t.Fatalf("Twilio's OpenAPI specs are needed (../shared/twilio-oai or TWILIO_OAI_DIR): %v", err)
+	dir, err := oaispec.Dir()
+	if err != nil {
+		t.Fatal(err)
 	}
 	return dir
 }
@@ -35,7 +32,7 @@ func TestGeneratedCatalogueIsCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Fatal("catalogue_gen.go is stale: run `go generate ./internal/entities`")
+		t.Fatal("catalogue_gen.go does not match the specs it records (or the generator changed): run `go generate ./internal/entities`")
 	}
 }
 

@@ -19,7 +19,7 @@
 // *codes.Error when the task itself is at fault.
 package entities
 
-//go:generate go run ./gen -spec ../../../shared/twilio-oai -out catalogue_gen.go
+//go:generate go run ./gen -out catalogue_gen.go
 
 // Specs returns the generated specification facts of every entity, in
 // Twilio's own names. The simulator serves exactly these.

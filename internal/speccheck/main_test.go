@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/connectorworks/twilio-worker/internal/oaispec"
 	"github.com/connectorworks/twilio-worker/internal/speccheck"
 )
 
@@ -22,19 +23,25 @@ const (
 	pnSid   = "PN0123456789abcdef0123456789abcdef"
 )
 
-// specDir is the directory of the Twilio specs: $TWILIO_OAI_DIR, else the
-// shared checkout beside the repository (the tests run in internal/speccheck).
-func specDir() string {
-	if dir := os.Getenv("TWILIO_OAI_DIR"); dir != "" {
-		return dir
-	}
-	return filepath.Join("..", "..", "..", "shared", "twilio-oai")
-}
-
 // loadShared loads the specs once per test binary: Load takes about half a
 // second.
+// specDir is the directory of the Twilio specs (see oaispec.Dir); a test
+// that needs it fails when it is missing.
+func specDir(t testing.TB) string {
+	t.Helper()
+	dir, err := oaispec.Dir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 var loadShared = sync.OnceValues(func() (*speccheck.Checker, error) {
-	return speccheck.Load(specDir())
+	dir, err := oaispec.Dir()
+	if err != nil {
+		return nil, err
+	}
+	return speccheck.Load(dir)
 })
 
 // checker returns the Checker the tests share. The specs are required: a
@@ -43,8 +50,7 @@ func checker(t testing.TB) *speccheck.Checker {
 	t.Helper()
 	c, err := loadShared()
 	if err != nil {
-		t.Fatalf("the Twilio OpenAPI specs are required: cannot load them from %s "+
-			"(set TWILIO_OAI_DIR to the directory holding twilio_api_v2010.json): %v", specDir(), err)
+		t.Fatalf("the Twilio OpenAPI specs are required: %v", err)
 	}
 	return c
 }
@@ -64,7 +70,7 @@ func newRequest(method, target, form string) *http.Request {
 // so that no part of the spec is copied into the repository.
 func specExample(t *testing.T, file, path, method, status, name string) []byte {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(specDir(), file))
+	raw, err := os.ReadFile(filepath.Join(specDir(t), file))
 	if err != nil {
 		t.Fatalf("the Twilio OpenAPI specs are required: %v", err)
 	}

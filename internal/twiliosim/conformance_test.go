@@ -2,33 +2,27 @@ package twiliosim_test
 
 import (
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"testing"
 
 	"github.com/connectorworks/twilio-worker/internal/entities"
+	"github.com/connectorworks/twilio-worker/internal/oaispec"
 	"github.com/connectorworks/twilio-worker/internal/speccheck"
 )
-
-// specDir is where Twilio's OpenAPI files are: $TWILIO_OAI_DIR, else the
-// shared directory beside the repository.
-func specDir() string {
-	if dir := os.Getenv("TWILIO_OAI_DIR"); dir != "" {
-		return dir
-	}
-	return filepath.Join("..", "..", "..", "shared", "twilio-oai")
-}
 
 // TestConformance runs every scenario, and a walk through every entity of
 // the catalogue, behind speccheck's middleware, which validates each request
 // and response against the official specs. It requires no violation, and a
 // successful answer for every entity × operation entities.Specs() declares.
 func TestConformance(t *testing.T) {
-	checker, err := speccheck.Load(specDir())
+	dir, err := oaispec.Dir()
 	if err != nil {
-		t.Fatalf("the Twilio specs are required (set TWILIO_OAI_DIR): %v", err)
+		t.Fatal(err)
+	}
+	checker, err := speccheck.Load(dir)
+	if err != nil {
+		t.Fatalf("the Twilio specs are required: %v", err)
 	}
 	var log []served
 	for _, sc := range slices.Concat(scenarios, catalogueScenarios()) {

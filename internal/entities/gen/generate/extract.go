@@ -10,8 +10,9 @@ type obj = map[string]any
 
 // doc is one parsed OpenAPI document, kept as generic JSON.
 type doc struct {
-	file string
-	root obj
+	file   string
+	sha256 string // hex digest of the file's bytes
+	root   obj
 }
 
 type field struct {

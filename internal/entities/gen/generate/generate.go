@@ -6,11 +6,14 @@ package generate
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"go/format"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // Source reads the specification files and returns the formatted source
@@ -34,7 +37,7 @@ func Source(specDir string) ([]byte, error) {
 		specs = append(specs, sp)
 	}
 	var buf bytes.Buffer
-	emit(&buf, specs)
+	emit(&buf, sources(docs), specs)
 	return format.Source(buf.Bytes())
 }
 
@@ -48,5 +51,19 @@ func loadDoc(path string) (*doc, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	d.file = filepath.Base(path)
+	sum := sha256.Sum256(raw)
+	d.sha256 = hex.EncodeToString(sum[:])
 	return &d, nil
+}
+
+// sources lists "file sha256" for every specification read, sorted, for the
+// generated file's header: a reader (and the staleness test) can tell which
+// exact files the catalogue came from.
+func sources(docs map[string]*doc) []string {
+	var out []string
+	for _, d := range docs {
+		out = append(out, d.file+" sha256:"+d.sha256)
+	}
+	slices.Sort(out)
+	return out
 }
