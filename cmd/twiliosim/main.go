@@ -1,5 +1,5 @@
 // Command twiliosim serves a stateful stand-in for the parts of
-// api.twilio.com that the connector's catalogue uses (contract.md §4), for
+// api.twilio.com that the connector's catalogue uses (docs/contract.md §4), for
 // tests, demos and benchmarks.
 //
 //	twiliosim [--addr HOST:PORT] [--fixtures FILE] [--latency D]

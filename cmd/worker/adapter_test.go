@@ -1,11 +1,12 @@
 package main
 
-// Level-3 tests (style.md §4): serve and its adapter against pstest, the
-// in-process Pub/Sub server, with handler.Funcs the tests control. They
-// assert what the contract promises, not how: one result per task, the ack
-// only once that result is published, a nack (so a redelivery) otherwise.
-// pstest ignores RetryPolicy and mishandles dead letters, so nothing here
-// counts backoff or DLQ copies.
+// Adapter tests (docs/maintainers.md §4): serve and its adapter against
+// pstest, the in-process Pub/Sub server, with handler.Funcs the tests
+// control. They assert what the contract promises, not how: one result per
+// task, the ack only once that result is published, a nack (so a
+// redelivery) otherwise. pstest ignores RetryPolicy and mishandles dead
+// letters, so nothing here counts backoff or DLQ copies (docs/maintainers.md
+// §2.3).
 
 import (
 	"context"

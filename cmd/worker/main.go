@@ -1,6 +1,6 @@
 // Command worker pulls connector tasks from a Pub/Sub subscription, runs
 // them against the Twilio REST API under the nodes × 25 requests/s budget,
-// and publishes one result per task (contract.md §3). `worker local` runs
+// and publishes one result per task (docs/contract.md §3). `worker local` runs
 // the same pipeline on one machine with an in-process Pub/Sub and Twilio
 // simulator.
 package main

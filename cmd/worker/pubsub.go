@@ -29,9 +29,10 @@ type resultPublisher interface {
 var _ resultPublisher = (*pubsub.Publisher)(nil)
 
 // adapter connects a Pub/Sub subscription to a handler.Func. It is the only
-// place that acks or nacks (design.md decision 4): ack once the result is
-// published; nack when the handler returns no result (shutdown) or the
-// publish fails, so the task is redelivered and still gets its one result.
+// place that acks or nacks (docs/architecture.md, decision 4): ack once
+// the result is published; nack when the handler returns no result
+// (shutdown) or the publish fails, so the task is redelivered and still
+// gets its one result.
 type adapter struct {
 	handle handler.Func
 	pub    resultPublisher
@@ -112,11 +113,11 @@ func (a *adapter) publish(ctx context.Context, m *handler.Message, res *handler.
 }
 
 // receiveSettings sizes flow control from the rate budget and the task
-// deadline (style.md §1.5): enough tasks outstanding to keep the budget busy
-// for a few seconds while each waits its turn (4 s of budget, at least 64),
-// leases extended while a task waits for the limiter or for Twilio, up to
-// the longest a task can take; a message held longer than that belongs to
-// a stuck or dead worker and is redelivered.
+// deadline (docs/architecture.md, decision 8): enough tasks outstanding to
+// keep the budget busy for a few seconds while each waits its turn (4 s of
+// budget, at least 64), leases extended while a task waits for the limiter
+// or for Twilio, up to the longest a task can take; a message held longer
+// than that belongs to a stuck or dead worker and is redelivered.
 func receiveSettings(cfg *Config) pubsub.ReceiveSettings {
 	rps := cfg.Nodes * 25
 	s := pubsub.DefaultReceiveSettings
@@ -130,7 +131,7 @@ func receiveSettings(cfg *Config) pubsub.ReceiveSettings {
 	// theirs by being re-extended.
 	s.MaxDurationPerAckExtension = 15 * time.Second
 	// One StreamingPull stream delivers about 2 000 messages/s (measured,
-	// implementation-notes.md §7); add streams as the budget grows.
+	// docs/maintainers.md §2.1); add streams as the budget grows.
 	s.NumGoroutines = min(1+rps/1000, 4)
 	if cfg.Local {
 		// pstest hands out about 100 messages/s per stream.

@@ -1,4 +1,4 @@
-// Package codes holds the contract's error codes (contract.md §2) and the
+// Package codes holds the contract's error codes (docs/contract.md §2) and the
 // error type that carries one through the layers. The entities executor
 // returns *Error for problems it can name (unknown column, missing parent);
 // the handler's Classify middleware maps everything else (Twilio answers,

@@ -19,7 +19,7 @@ type Action struct {
 	entity      *Entity // whose create path the action posts to
 }
 
-// actionDefs are the connector model's actions (connector-model.md §1.4).
+// actionDefs are the connector model's actions (docs/connector-model.md §5).
 // SendMessage is a Messages create that answers the whole new row;
 // AddOutgoingCallerIds starts Twilio's caller-ID validation call, which is
 // why OutgoingCallerIds has no CREATE of its own.

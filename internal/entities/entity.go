@@ -75,7 +75,8 @@ type Entity struct {
 	// (call Feedback), so the key comes from the payload.
 	CreateOnInstance bool
 	// UpdateAnswersEmpty: the documented connector output of an update by
-	// entityId is {} (Messages, product.md example 7).
+	// entityId is {} (Messages, the managed connector's documented example;
+	// docs/connector-model.md §2).
 	UpdateAnswersEmpty bool
 	// Retired, when set, explains that Twilio switched the endpoints off
 	// and what to use instead; it is added to the message of a Twilio 404.

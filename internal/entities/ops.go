@@ -105,7 +105,9 @@ func (x *Executor) deleteOne(ctx context.Context, e *Entity, addr address) error
 }
 
 // checkIDMatches resolves the entityId and, when a filterClause is given
-// too, acts only if the row matches it (connector-model.md §3.5).
+// too, acts only if the row matches it (docs/connector-model.md §3.5).
+// DecodeTask refuses entityId and filterClause together, so only tasks
+// built in code reach that check.
 func (x *Executor) checkIDMatches(ctx context.Context, e *Entity, t *handler.Task) (address, error) {
 	var q *query
 	if t.FilterClause != "" {

@@ -6,11 +6,12 @@ import (
 )
 
 // This file is the hand-written overlay: the connector's decisions on top of
-// the generated specification facts (style.md §2). Keep it data.
+// the generated specification facts (docs/architecture.md, decision 2).
+// Keep it data.
 
 // fieldRenames are the connector's column names that are not the PascalCase
 // of Twilio's field: From is a reserved word (CData names it Sender), and
-// FriendlyName is exposed as Name (connector-model.md §5.3).
+// FriendlyName is exposed as Name (docs/connector-model.md §1.3).
 var fieldRenames = map[string]string{
 	"from":          "Sender",
 	"friendly_name": "Name",

@@ -11,8 +11,9 @@ import (
 
 // query is a bound filterClause with its pushdown plan: the conjuncts
 // Twilio can answer become list parameters, and the whole expression is
-// still evaluated on every row that comes back (design.md decision 3), so
-// pushdown changes how many rows Twilio sends, never the answer.
+// still evaluated on every row that comes back (docs/architecture.md,
+// decision 3), so pushdown changes how many rows Twilio sends, never the
+// answer.
 type query struct {
 	expr    filter.Expr       // bound expression; nil matches every row
 	params  url.Values        // pushed-down list filters
@@ -126,7 +127,7 @@ func (q *query) setEq(param, value string) {
 // pushDay turns a comparison on a date-filterable column into Twilio's
 // inclusive whole-day (UTC) bounds: a lower bound pushes Param> = its day,
 // an upper bound Param< = two days on, safe whichever way Twilio reads the
-// boundary (connector-model.md §3.4). Days are sent as midnight UTC in
+// boundary (docs/connector-model.md §3.4). Days are sent as midnight UTC in
 // RFC 3339, the format the specification declares (format: date-time) and
 // twilio-go itself sends; Twilio filters by the day.
 func (q *query) pushDay(param, op string, v filter.Value) {

@@ -19,7 +19,7 @@ const maxResponseBytes = 64 << 20
 // call sends one request through twilio-go and decodes the JSON answer
 // (nil for 204). The query travels inside the URL and twilio-go is given no
 // url.Values for GET and DELETE: its query encoder deletes every ".digits"
-// from the whole query string (implementation-notes.md §1.5).
+// from the whole query string (docs/maintainers.md §1.2).
 func (x *Executor) call(ctx context.Context, method, host, path string, query, form url.Values) (map[string]any, error) {
 	u := "https://" + host + path
 	if len(query) > 0 {

@@ -7,7 +7,7 @@ import (
 
 // DayBounds returns the UTC day that a date or timestamp literal falls in,
 // as [from, toExclusive), for pushing date conditions down to Twilio, whose
-// date filters work in whole UTC days (connector-model §3.4). dateOnly
+// date filters work in whole UTC days (docs/connector-model.md §3.4). dateOnly
 // reports whether v was a bare YYYY-MM-DD, in which case the literal denotes
 // exactly that day; for an RFC 3339 timestamp the day is the one containing
 // the instant once converted to UTC, and the caller must still apply the

@@ -1,5 +1,6 @@
 // Package filter parses, binds and evaluates a task's filterClause, the
-// SQL-like WHERE condition of LIST, UPDATE and DELETE (connector-model §3).
+// SQL-like WHERE condition of LIST, UPDATE and DELETE
+// (docs/connector-model.md §3).
 //
 // The pipeline is Parse (text → tree, column names as written), Bind (tree +
 // an entity's Schema → tree with canonical column names and types, literals

@@ -25,7 +25,9 @@ type messages struct{ filter.Columns }
 
 func (messages) EntityName() string { return "Messages" }
 
-// Lookup adds the connector's From alias for Sender (connector-model §5.3).
+// Lookup also resolves From to Sender, so tests can check that Bind
+// rewrites a name to the canonical one a Schema returns. (The worker's
+// entity schemas accept only column names: docs/connector-model.md §1.4.)
 func (m messages) Lookup(name string) (string, filter.Type, bool) {
 	if strings.EqualFold(name, "From") {
 		name = "Sender"

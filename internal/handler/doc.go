@@ -1,5 +1,5 @@
 // Package handler turns one transport-neutral task message into exactly one
-// result (contract.md §1, §2). It knows nothing about Pub/Sub or Twilio's
+// result (docs/contract.md §1, §2). It knows nothing about Pub/Sub or Twilio's
 // HTTP API: the receive adapter in cmd/worker converts *pubsub.Message to
 // *Message and back, and the entities executor is reached through the Ops
 // interface declared here, on the consumer side.

@@ -47,9 +47,10 @@ import (
 //	other net.OpError / url.Error                UNAVAILABLE          yes, except CREATE/ACTION: outcome unknown
 //	anything else                                INTERNAL             no
 //
-// CREATE and ACTION have side effects that Twilio cannot deduplicate (design
-// decision 5): when the request may have reached Twilio, retrying could send
-// a second message, so such failures are not retryable and say so.
+// CREATE and ACTION have side effects that Twilio cannot deduplicate
+// (docs/architecture.md, decision 5): when the request may have reached
+// Twilio, retrying could send a second message, so such failures are not
+// retryable and say so.
 // context.Canceled is not classified: Classify passes it through.
 
 // errorInfo classifies err; op is the task's operation ("" when unknown).

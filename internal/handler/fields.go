@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// Task field names as they appear on the wire (contract.md §1).
+// Task field names as they appear on the wire (docs/contract.md §1).
 const (
 	fieldEntity    = "entity"
 	fieldOperation = "operation"

@@ -3,7 +3,7 @@ package handler
 import "context"
 
 // Message is one task message, independent of the transport. Data is the
-// task JSON (contract.md §1), Attributes the message attributes (may be nil),
+// task JSON (docs/contract.md §1), Attributes the message attributes (may be nil),
 // and DeliveryAttempt the transport's delivery counter, 0 when unknown.
 type Message struct {
 	ID              string

@@ -68,7 +68,7 @@ type IdempotencyConfig struct {
 // Idempotency returns a Middleware that gives each task id one answer per
 // store, the same on every redelivery, across restarts and (with a shared
 // store) replicas, and never a second Twilio call where the worker can know
-// the first one happened (contract.md §2, design.md
+// the first one happened (docs/contract.md §2, docs/architecture.md,
 // decision 5). Per message it calls store.Begin with the task id and:
 //
 //   - Done: returns the stored Result (with this delivery's

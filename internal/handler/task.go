@@ -2,7 +2,7 @@ package handler
 
 import "github.com/connectorworks/twilio-worker/internal/codes"
 
-// Operations, in their canonical upper-case form (contract.md §1).
+// Operations, in their canonical upper-case form (docs/contract.md §1).
 const (
 	OpList   = "LIST"
 	OpGet    = "GET"
@@ -12,7 +12,7 @@ const (
 	OpAction = "ACTION"
 )
 
-// Result statuses (contract.md §2).
+// Result statuses (docs/contract.md §2).
 const (
 	StatusSucceeded = "SUCCEEDED"
 	StatusFailed    = "FAILED"
@@ -42,7 +42,7 @@ const (
 	MaxPageSize = 1000
 )
 
-// Task is a decoded, validated task message (contract.md §1; the JSON form
+// Task is a decoded, validated task message (docs/contract.md §1; the JSON form
 // is schemas/task.schema.json). Build it with DecodeTask: a Task literal is
 // not validated.
 //
@@ -69,7 +69,7 @@ type Task struct {
 	ID           string         `json:"-"`
 }
 
-// Result is the one result message for a task (contract.md §2; the JSON
+// Result is the one result message for a task (docs/contract.md §2; the JSON
 // form is schemas/result.schema.json).
 //
 // Entity is the canonical entity name, or the raw value when unknown (it may
@@ -104,7 +104,7 @@ type ErrorInfo struct {
 
 // DecodeTask parses and validates one task message: at most MaxTaskBytes of
 // UTF-8 holding exactly one JSON object, nested at most MaxDepth deep, whose
-// fields follow contract.md §1 for its operation. Top-level fields whose
+// fields follow docs/contract.md §1 for its operation. Top-level fields whose
 // names start with "x-" are ignored; any other unknown field is an error.
 //
 // Every error is a *codes.Error with code INVALID_ARGUMENT whose message

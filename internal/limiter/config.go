@@ -1,7 +1,7 @@
 package limiter
 
 // PerNode is the request budget of one node, in requests per second
-// (contract.md §3, --nodes).
+// (docs/contract.md §3, --nodes).
 const PerNode = 25
 
 // Config sizes a [Transport].

@@ -1,5 +1,5 @@
 // Package limiter keeps the worker's Twilio traffic inside its budget of
-// nodes × 25 requests per second (design decision 1).
+// nodes × 25 requests per second (docs/architecture.md, decision 1).
 //
 // It does so at the HTTP layer: [Transport] is an [http.RoundTripper] that
 // every Twilio request crosses, so list pages, retries and bulk rows all pay

@@ -1,7 +1,8 @@
 // Package taskstore remembers, per task id, that an attempt at the task
 // started and, once it finished, the result that was published for it, so a
 // redelivered task is answered with its first result instead of calling
-// Twilio a second time (contract.md §2, design.md decision 5).
+// Twilio a second time (docs/contract.md §2, docs/architecture.md,
+// decision 5).
 //
 // # States
 //

@@ -26,7 +26,7 @@ type RetryConfig struct {
 }
 
 // Retry retries what Twilio did not process, and reads only what is safe
-// to repeat (design.md decision 5):
+// to repeat (docs/architecture.md, decision 5):
 //   - 429 and connection failures before anything was sent, for every
 //     method, honouring Retry-After;
 //   - 5xx and attempt timeouts only for GET and DELETE: a create or update

@@ -1,8 +1,8 @@
 package generate
 
 // choice names one entity and the spec paths that serve it. The connector
-// entity name and the choice of paths are decisions (connector-model.md
-// §5.2); everything else is read from the specification.
+// entity name and the choice of paths are decisions (docs/connector-model.md
+// §1.1); everything else is read from the specification.
 type choice struct {
 	Name     string
 	File     string
@@ -26,7 +26,7 @@ const (
 )
 
 // selection is the whole catalogue: the connector model's tables and
-// views (connector-model.md §5) and every other resource of the 2010 API,
+// views (docs/connector-model.md §1.1) and every other resource of the 2010 API,
 // plus Call Annotation and Messaging Services from the v1 APIs.
 var selection = []choice{
 	{Name: "Accounts", File: v2010, List: "/2010-04-01/Accounts.json", Instance: "/2010-04-01/Accounts/{Sid}.json"},
