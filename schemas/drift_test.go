@@ -9,7 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
-	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // jsonNames lists the JSON field names of a struct type, skipping "-".
@@ -43,7 +43,7 @@ func propertyNames(t *testing.T, obj any) []string {
 // not to its schema, or the other way round.
 func TestSchemaPropertiesMatchGoFields(t *testing.T) {
 	t.Parallel()
-	task := readJSON(t, "task.schema.json")
+	taskSchema := readJSON(t, "task.schema.json")
 	result := readJSON(t, "result.schema.json")
 	errObj := result.(map[string]any)["properties"].(map[string]any)["error"]
 	for _, c := range []struct {
@@ -51,9 +51,9 @@ func TestSchemaPropertiesMatchGoFields(t *testing.T) {
 		schema any
 		typ    reflect.Type
 	}{
-		{"task", task, reflect.TypeFor[handler.Task]()},
-		{"result", result, reflect.TypeFor[handler.Result]()},
-		{"result.error", errObj, reflect.TypeFor[handler.ErrorInfo]()},
+		{"task", taskSchema, reflect.TypeFor[task.Task]()},
+		{"result", result, reflect.TypeFor[task.Result]()},
+		{"result.error", errObj, reflect.TypeFor[task.ErrorInfo]()},
 	} {
 		if diff := cmp.Diff(propertyNames(t, c.schema), jsonNames(c.typ)); diff != "" {
 			t.Errorf("%s: schema properties differ from Go fields (-schema +Go):\n%s", c.name, diff)

@@ -21,8 +21,8 @@ import (
 	"github.com/connectorworks/twilio-worker/internal/entities/describe"
 	"github.com/connectorworks/twilio-worker/internal/entities/example"
 	"github.com/connectorworks/twilio-worker/internal/entities/schemagen/entityschema"
-	"github.com/connectorworks/twilio-worker/internal/handler"
 	"github.com/connectorworks/twilio-worker/internal/secret"
+	"github.com/connectorworks/twilio-worker/internal/task"
 	"github.com/connectorworks/twilio-worker/internal/twiliohttp"
 )
 
@@ -145,14 +145,14 @@ func TestDescribeExamplesMatchEntitySchemas(t *testing.T) {
 	for _, name := range c.Names() {
 		e, _ := c.Lookup(name)
 		file := entityschema.EntityFile(name)
-		for _, task := range describe.DescribeEntity(e, b).Examples {
-			if task.Payload == nil {
+		for _, ex := range describe.DescribeEntity(e, b).Examples {
+			if ex.Payload == nil {
 				continue
 			}
-			payload := asSchemaValue(t, task.Payload)
-			for _, frag := range []string{"#/$defs/" + strings.ToLower(task.Operation), ""} {
+			payload := asSchemaValue(t, ex.Payload)
+			for _, frag := range []string{"#/$defs/" + strings.ToLower(ex.Operation), ""} {
 				if err := payloadSchema(t, file, frag).Validate(payload); err != nil {
-					t.Errorf("%s %s example %v fails %s%s: %v", name, task.Operation, task.Payload, file, frag, err)
+					t.Errorf("%s %s example %v fails %s%s: %v", name, ex.Operation, ex.Payload, file, frag, err)
 				}
 			}
 		}
@@ -202,15 +202,15 @@ func TestHandWrittenPayloads(t *testing.T) {
 	for _, c := range payloadCases {
 		t.Run(c.name, func(t *testing.T) {
 			file, frag := entityschema.EntityFile(c.entity), "#/$defs/"+strings.ToLower(c.op)
-			task := map[string]any{"entity": c.entity, "operation": c.op, "connectorInputPayload": json.RawMessage(c.payload)}
+			msg := map[string]any{"entity": c.entity, "operation": c.op, "connectorInputPayload": json.RawMessage(c.payload)}
 			switch c.op {
 			case "":
 				frag = ""
 			case "ACTION":
 				file, frag = entityschema.ActionFile(c.entity), ""
-				task = map[string]any{"operation": "ACTION", "action": c.entity, "connectorInputPayload": json.RawMessage(c.payload)}
+				msg = map[string]any{"operation": "ACTION", "action": c.entity, "connectorInputPayload": json.RawMessage(c.payload)}
 			case "UPDATE":
-				task["entityId"] = "SM0123456789abcdef0123456789abcdef"
+				msg["entityId"] = "SM0123456789abcdef0123456789abcdef"
 			}
 			v, err := jsonschema.UnmarshalJSON(strings.NewReader(c.payload))
 			if err != nil {
@@ -222,27 +222,27 @@ func TestHandWrittenPayloads(t *testing.T) {
 			if c.op == "" {
 				return // nothing to execute: no operation takes a payload
 			}
-			if err := run(task); (err == nil) != c.valid {
+			if err := run(msg); (err == nil) != c.valid {
 				t.Errorf("worker: got error %v, want valid=%v", err, c.valid)
 			}
 		})
 	}
 }
 
-// executorRun runs a task through DecodeTask and the executor against a
+// executorRun runs a task through task.Decode and the executor against a
 // stand-in Twilio that answers {} to everything: the executor checks the
 // payload before any request, so its verdict is the worker's.
-func executorRun(t *testing.T) func(task map[string]any) error {
+func executorRun(t *testing.T) func(msg map[string]any) error {
 	t.Helper()
 	const account = "AC0123456789abcdef0123456789abcdef"
 	f := twiliohttp.NewFactory(account, secret.New("token"), emptyTwilio{}, 5*time.Second)
 	x := &entities.Executor{Catalogue: entities.NewCatalogue(), AccountSID: account, Handler: f.Handler}
-	return func(task map[string]any) error {
-		data, err := json.Marshal(task)
+	return func(msg map[string]any) error {
+		data, err := json.Marshal(msg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		decoded, err := handler.DecodeTask(data)
+		decoded, err := task.Decode(data)
 		if err != nil {
 			return err
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/twilio/twilio-go/client"
 
 	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // echoOps answers every task: LIST with rows and a next-page token, the
@@ -25,17 +26,17 @@ var _ handler.Ops = echoOps{}
 
 func (echoOps) Canonical(entity string) (string, bool) { return entity, entity != "" }
 
-func (o echoOps) Do(_ context.Context, t *handler.Task) (handler.Output, error) {
+func (o echoOps) Do(_ context.Context, t *task.Task) (task.Output, error) {
 	if o.err != nil {
-		return handler.Output{}, o.err
+		return task.Output{}, o.err
 	}
-	if t.Operation == handler.OpList {
-		return handler.Output{Payload: []map[string]any{{"Sid": "SM1"}}, NextPageToken: "next"}, nil
+	if t.Operation == task.OpList {
+		return task.Output{Payload: []map[string]any{{"Sid": "SM1"}}, NextPageToken: "next"}, nil
 	}
-	if t.Operation == handler.OpDelete {
-		return handler.Output{}, nil // nil must still become {}
+	if t.Operation == task.OpDelete {
+		return task.Output{}, nil // nil must still become {}
 	}
-	return handler.Output{Payload: map[string]any{"Sid": "SM1"}}, nil
+	return task.Output{Payload: map[string]any{"Sid": "SM1"}}, nil
 }
 
 // TestHandlerResultsMatchSchema runs every example task, valid or not,

@@ -12,7 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
-	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // compile loads one schema file. Format assertions are on so that
@@ -87,22 +87,22 @@ func TestTaskExamples(t *testing.T) {
 			if err := schema.Validate(readJSON(t, file)); err != nil {
 				t.Errorf("schema rejects a valid example: %v", err)
 			}
-			task, err := handler.DecodeTask(data)
+			decoded, err := task.Decode(data)
 			if err != nil {
-				t.Fatalf("DecodeTask: %v", err)
+				t.Fatalf("task.Decode: %v", err)
 			}
-			out, err := json.Marshal(task)
+			out, err := json.Marshal(decoded)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(canonicalTask(generic(t, data)), generic(t, out)); diff != "" {
-				t.Errorf("round trip through handler.Task changed the task (-example +marshalled):\n%s", diff)
+				t.Errorf("round trip through task.Task changed the task (-example +marshalled):\n%s", diff)
 			}
 		})
 	}
 }
 
-// canonicalTask applies the two changes DecodeTask is documented to make:
+// canonicalTask applies the two changes task.Decode is documented to make:
 // the operation is upper-cased and "x-" fields are dropped.
 func canonicalTask(v any) any {
 	m := v.(map[string]any)
@@ -130,16 +130,16 @@ func TestResultExamples(t *testing.T) {
 			if err := schema.Validate(readJSON(t, file)); err != nil {
 				t.Errorf("schema rejects a valid example: %v", err)
 			}
-			var r handler.Result
+			var r task.Result
 			if err := json.Unmarshal(data, &r); err != nil {
-				t.Fatalf("json.Unmarshal into handler.Result: %v", err)
+				t.Fatalf("json.Unmarshal into task.Result: %v", err)
 			}
 			out, err := json.Marshal(&r)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(generic(t, data), generic(t, out)); diff != "" {
-				t.Errorf("round trip through handler.Result changed the result (-example +marshalled):\n%s", diff)
+				t.Errorf("round trip through task.Result changed the result (-example +marshalled):\n%s", diff)
 			}
 		})
 	}
@@ -158,12 +158,12 @@ func TestInvalidTasks(t *testing.T) {
 			if err := schema.Validate(readJSON(t, file)); err == nil {
 				t.Errorf("schema accepts an invalid task")
 			}
-			_, err = handler.DecodeTask(data)
+			_, err = task.Decode(data)
 			if err == nil {
-				t.Fatalf("DecodeTask accepts an invalid task")
+				t.Fatalf("task.Decode accepts an invalid task")
 			}
 			if ce, ok := codes.As(err); !ok || ce.Code != codes.InvalidArgument {
-				t.Errorf("DecodeTask error = %v, want a *codes.Error with code %s", err, codes.InvalidArgument)
+				t.Errorf("task.Decode error = %v, want a *codes.Error with code %s", err, codes.InvalidArgument)
 			}
 		})
 	}

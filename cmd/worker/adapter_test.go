@@ -29,6 +29,7 @@ import (
 
 	taskcodes "github.com/connectorworks/twilio-worker/internal/codes"
 	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // Bounds for waiting on asynchronous outcomes: generous, because a loaded
@@ -48,27 +49,27 @@ func TestAdapterAnswersAndAcks(t *testing.T) {
 		name      string
 		data      string
 		attrs     map[string]string
-		do        func() (handler.Output, error)
+		do        func() (task.Output, error)
 		wantCalls int32
 		wantCode  taskcodes.Code // "" for SUCCEEDED
 		wantAttrs map[string]string
 	}{
 		{name: "success copies task attributes",
 			data: getMessage, attrs: map[string]string{"taskId": "task-ok", "corr": "c-1", "status": "spoofed"},
-			do:        func() (handler.Output, error) { return handler.Output{Payload: map[string]any{"Sid": "SM1"}}, nil },
+			do:        func() (task.Output, error) { return task.Output{Payload: map[string]any{"Sid": "SM1"}}, nil },
 			wantCalls: 1,
 			wantAttrs: map[string]string{"taskId": "task-ok", "corr": "c-1", "status": "SUCCEEDED", "entity": "Messages", "operation": "GET"}},
 		{name: "permanent failure is answered",
 			data: getMessage, attrs: map[string]string{"taskId": "task-gone", "replyTo": "r"},
-			do: func() (handler.Output, error) {
-				return handler.Output{}, taskcodes.Errorf(taskcodes.NotFound, "no such row")
+			do: func() (task.Output, error) {
+				return task.Output{}, taskcodes.Errorf(taskcodes.NotFound, "no such row")
 			},
 			wantCalls: 1, wantCode: taskcodes.NotFound,
 			wantAttrs: map[string]string{"taskId": "task-gone", "replyTo": "r", "status": "FAILED", "entity": "Messages", "operation": "GET"}},
 		{name: "a result over Pub/Sub's 10 MB is answered with a small FAILED one",
 			data: `{"entity":"Messages","operation":"LIST"}`, attrs: map[string]string{"taskId": "task-huge"},
-			do: func() (handler.Output, error) {
-				return handler.Output{Payload: []any{strings.Repeat("x", 11<<20)}}, nil
+			do: func() (task.Output, error) {
+				return task.Output{Payload: []any{strings.Repeat("x", 11<<20)}}, nil
 			},
 			wantCalls: 1, wantCode: taskcodes.InvalidArgument,
 			wantAttrs: map[string]string{"taskId": "task-huge", "status": "FAILED", "entity": "Messages", "operation": "LIST"}},
@@ -106,17 +107,17 @@ func TestAdapterNacksUnansweredTasks(t *testing.T) {
 		handle handler.Func
 	}{
 		// Shutdown interrupted the task: nothing to publish.
-		{"context canceled", func(context.Context, *handler.Message) (*handler.Result, error) {
+		{"context canceled", func(context.Context, *handler.Message) (*task.Result, error) {
 			return nil, context.Canceled
 		}},
 		// A chain without Classify leaks raw errors; the adapter must not
 		// ack a task nobody answered.
-		{"unclassified error", func(context.Context, *handler.Message) (*handler.Result, error) {
+		{"unclassified error", func(context.Context, *handler.Message) (*task.Result, error) {
 			return nil, taskcodes.Errorf(taskcodes.Unavailable, "twilio unreachable")
 		}},
 		// No Recover in the chain: the adapter's last-resort recover must
 		// keep the process alive and nack.
-		{"panic", func(context.Context, *handler.Message) (*handler.Result, error) {
+		{"panic", func(context.Context, *handler.Message) (*task.Result, error) {
 			panic("handler bug")
 		}},
 	}
@@ -414,7 +415,7 @@ func nacked(m *pstest.Message) bool {
 // code "" means SUCCEEDED.
 func checkResult(t *testing.T, data []byte, taskID string, code taskcodes.Code) {
 	t.Helper()
-	var res handler.Result
+	var res task.Result
 	if err := json.Unmarshal(data, &res); err != nil {
 		t.Fatalf("result is not JSON: %v: %s", err, data)
 	}
@@ -422,9 +423,9 @@ func checkResult(t *testing.T, data []byte, taskID string, code taskcodes.Code) 
 		t.Errorf("result taskId: got %q, want %q", res.TaskID, taskID)
 	}
 	switch {
-	case code == "" && (res.Status != handler.StatusSucceeded || res.Error != nil):
+	case code == "" && (res.Status != task.StatusSucceeded || res.Error != nil):
 		t.Errorf("result: got %s, want SUCCEEDED", data)
-	case code != "" && (res.Status != handler.StatusFailed || res.Error == nil || res.Error.Code != code):
+	case code != "" && (res.Status != task.StatusFailed || res.Error == nil || res.Error.Code != code):
 		t.Errorf("result: got %s, want FAILED %s", data, code)
 	}
 }
@@ -441,15 +442,15 @@ func eventually(t *testing.T, within time.Duration, what string, cond func() boo
 }
 
 // answer is a handler.Func that answers every task with a success.
-func answer(_ context.Context, m *handler.Message) (*handler.Result, error) {
-	return &handler.Result{TaskID: m.TaskID(), Entity: "Messages", Operation: handler.OpGet,
-		Status: handler.StatusSucceeded, Payload: map[string]any{}}, nil
+func answer(_ context.Context, m *handler.Message) (*task.Result, error) {
+	return &task.Result{TaskID: m.TaskID(), Entity: "Messages", Operation: task.OpGet,
+		Status: task.StatusSucceeded, Payload: map[string]any{}}, nil
 }
 
 // counted wraps h and counts its calls, so tests see redeliveries reach it.
 func counted(h handler.Func) (handler.Func, *atomic.Int32) {
 	var n atomic.Int32
-	return func(ctx context.Context, m *handler.Message) (*handler.Result, error) {
+	return func(ctx context.Context, m *handler.Message) (*task.Result, error) {
 		n.Add(1)
 		return h(ctx, m)
 	}, &n
@@ -467,7 +468,7 @@ func newGate() *gate {
 	return &gate{entered: make(chan struct{}, 1), release: make(chan struct{})}
 }
 
-func (g *gate) handle(ctx context.Context, m *handler.Message) (*handler.Result, error) {
+func (g *gate) handle(ctx context.Context, m *handler.Message) (*task.Result, error) {
 	select {
 	case g.entered <- struct{}{}:
 	default:
@@ -493,7 +494,7 @@ func (g *gate) waitEntered(t *testing.T) {
 // stubOps is a fake entity layer that knows only Messages and counts the
 // tasks that reach it.
 type stubOps struct {
-	do    func() (handler.Output, error)
+	do    func() (task.Output, error)
 	calls atomic.Int32
 }
 
@@ -503,7 +504,7 @@ func (o *stubOps) Canonical(entity string) (string, bool) {
 	return "Messages", strings.EqualFold(entity, "Messages")
 }
 
-func (o *stubOps) Do(context.Context, *handler.Task) (handler.Output, error) {
+func (o *stubOps) Do(context.Context, *task.Task) (task.Output, error) {
 	o.calls.Add(1)
 	return o.do()
 }

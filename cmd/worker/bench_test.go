@@ -15,6 +15,7 @@ import (
 
 	"github.com/connectorworks/twilio-worker/internal/handler"
 	"github.com/connectorworks/twilio-worker/internal/secret"
+	"github.com/connectorworks/twilio-worker/internal/task"
 	"github.com/connectorworks/twilio-worker/internal/taskstore"
 	"github.com/connectorworks/twilio-worker/internal/twiliosim"
 )
@@ -148,7 +149,7 @@ func newBenchPipeline(b *testing.B, run serveFunc) *benchPipeline {
 func (p *benchPipeline) forward(ctx context.Context, m *pubsub.Message) {
 	m.Ack()
 	select {
-	case p.results <- benchResult{m.Attributes[handler.AttrTaskID], m.Attributes[handler.AttrStatus]}:
+	case p.results <- benchResult{m.Attributes[task.AttrTaskID], m.Attributes[task.AttrStatus]}:
 	case <-ctx.Done():
 	}
 }
@@ -159,7 +160,7 @@ func (p *benchPipeline) await(b *testing.B, n int) (failed int) {
 	for len(seen) < n {
 		select {
 		case r := <-p.results:
-			if !seen[r.taskID] && r.status != handler.StatusSucceeded {
+			if !seen[r.taskID] && r.status != task.StatusSucceeded {
 				failed++
 			}
 			seen[r.taskID] = true
@@ -199,7 +200,7 @@ func benchTasks(n int) []*pubsub.Message {
 	msgs := make([]*pubsub.Message, n)
 	for i := range msgs {
 		msgs[i] = &pubsub.Message{Data: mix[i%len(mix)],
-			Attributes: map[string]string{handler.AttrTaskID: fmt.Sprint("bench-", i)}}
+			Attributes: map[string]string{task.AttrTaskID: fmt.Sprint("bench-", i)}}
 	}
 	return msgs
 }

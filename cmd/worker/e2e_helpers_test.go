@@ -18,9 +18,9 @@ import (
 	"cloud.google.com/go/pubsub/v2"
 	"cloud.google.com/go/pubsub/v2/apiv1/pubsubpb"
 
-	"github.com/connectorworks/twilio-worker/internal/handler"
 	"github.com/connectorworks/twilio-worker/internal/oaispec"
 	"github.com/connectorworks/twilio-worker/internal/speccheck"
+	"github.com/connectorworks/twilio-worker/internal/task"
 	"github.com/connectorworks/twilio-worker/internal/twiliosim"
 )
 
@@ -168,7 +168,7 @@ func (tp *topology) publish(t *testing.T, taskID string, data string, attrs map[
 
 // received is one result message.
 type received struct {
-	Result handler.Result
+	Result task.Result
 	Raw    map[string]any
 	Attrs  map[string]string
 }

@@ -14,8 +14,8 @@ import (
 
 	"github.com/connectorworks/twilio-worker/internal/entities"
 	"github.com/connectorworks/twilio-worker/internal/entities/describe"
-	"github.com/connectorworks/twilio-worker/internal/handler"
 	"github.com/connectorworks/twilio-worker/internal/secret"
+	"github.com/connectorworks/twilio-worker/internal/task"
 	"github.com/connectorworks/twilio-worker/internal/twiliohttp"
 )
 
@@ -137,7 +137,7 @@ func TestDescribeAction(t *testing.T) {
 	}
 	var d describe.Action
 	mustJSON(t, &d, "describe", "sendmessage")
-	if d.Action != "SendMessage" || d.Example.Operation != handler.OpAction || len(d.Inputs) == 0 {
+	if d.Action != "SendMessage" || d.Example.Operation != task.OpAction || len(d.Inputs) == 0 {
 		t.Errorf("describe SendMessage --json = %+v", d)
 	}
 }
@@ -170,10 +170,10 @@ func TestBadUsageIsAConfigError(t *testing.T) {
 
 // exampleTasks collects every example task describe --json prints, for
 // every entity and action.
-func exampleTasks(t *testing.T) []handler.Task {
+func exampleTasks(t *testing.T) []task.Task {
 	t.Helper()
 	c := entities.NewCatalogue()
-	var tasks []handler.Task
+	var tasks []task.Task
 	for _, name := range c.Names() {
 		var d describe.Entity
 		mustJSON(t, &d, "describe", name)
@@ -193,9 +193,9 @@ func exampleTasks(t *testing.T) []handler.Task {
 // TestExamplesDecode: every printed example is a valid task message.
 func TestExamplesDecode(t *testing.T) {
 	t.Parallel()
-	for _, task := range exampleTasks(t) {
-		data, _ := json.Marshal(task)
-		if _, err := handler.DecodeTask(data); err != nil {
+	for _, ex := range exampleTasks(t) {
+		data, _ := json.Marshal(ex)
+		if _, err := task.Decode(data); err != nil {
 			t.Errorf("%s: %v", data, err)
 		}
 	}
@@ -212,15 +212,15 @@ func TestExamplesPassTheExecutor(t *testing.T) {
 	f := twiliohttp.NewFactory(account, secret.New("token"), emptyTwilio{}, 5*time.Second)
 	x := &entities.Executor{Catalogue: entities.NewCatalogue(), AccountSID: account, Handler: f.Handler}
 	do := func(data []byte) error {
-		decoded, err := handler.DecodeTask(data)
+		decoded, err := task.Decode(data)
 		if err != nil {
 			return err
 		}
 		_, err = x.Do(context.Background(), decoded)
 		return err
 	}
-	for _, task := range exampleTasks(t) {
-		data, _ := json.Marshal(task)
+	for _, ex := range exampleTasks(t) {
+		data, _ := json.Marshal(ex)
 		if err := do(data); err != nil {
 			t.Errorf("%s: %v", data, err)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/connectorworks/twilio-worker/internal/codes"
 
 	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // publishTimeout bounds waiting for Pub/Sub to accept one result.
@@ -86,19 +87,19 @@ func unpublishable(err error) bool {
 }
 
 // tooLarge replaces a result Pub/Sub refused with a FAILED one that fits.
-func tooLarge(res *handler.Result, cause error) *handler.Result {
+func tooLarge(res *task.Result, cause error) *task.Result {
 	small := *res
-	small.Status, small.Payload, small.NextPageToken = handler.StatusFailed, nil, ""
-	small.Error = &handler.ErrorInfo{Code: codes.InvalidArgument, Message: fmt.Sprintf(
+	small.Status, small.Payload, small.NextPageToken = task.StatusFailed, nil, ""
+	small.Error = &task.ErrorInfo{Code: codes.InvalidArgument, Message: fmt.Sprintf(
 		"the result could not be published (%v); Pub/Sub messages hold at most 10 MB: for LIST, ask for a "+
 			"smaller listEntitiesPageSize", cause)}
-	if res.Status == handler.StatusFailed && res.Error != nil {
+	if res.Status == task.StatusFailed && res.Error != nil {
 		small.Error.Message += "; the task had failed with " + string(res.Error.Code)
 	}
 	return &small
 }
 
-func (a *adapter) publish(ctx context.Context, m *handler.Message, res *handler.Result) error {
+func (a *adapter) publish(ctx context.Context, m *handler.Message, res *task.Result) error {
 	data, err := json.Marshal(res)
 	if err != nil {
 		return err

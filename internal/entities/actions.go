@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
-	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // Action is one of the connection's actions (the connector model's stored
@@ -63,19 +63,19 @@ func (c *Catalogue) ActionNames() []string { return c.actionNames }
 
 // action runs an ACTION task: the inputs are checked like a create's, sent
 // to the entity's create path, and the answer is the whole row.
-func (x *Executor) action(ctx context.Context, t *handler.Task) (handler.Output, error) {
+func (x *Executor) action(ctx context.Context, t *task.Task) (task.Output, error) {
 	a, ok := x.Catalogue.Action(t.Action)
 	if !ok {
-		return handler.Output{}, codes.Errorf(codes.NotFound, "unknown action %.64q; the actions are: %s",
+		return task.Output{}, codes.Errorf(codes.NotFound, "unknown action %.64q; the actions are: %s",
 			t.Action, strings.Join(x.Catalogue.ActionNames(), ", "))
 	}
 	form, _, err := a.entity.form(Op("ACTION "+a.Name), a.Inputs, t.Payload)
 	if err != nil {
-		return handler.Output{}, err
+		return task.Output{}, err
 	}
 	body, err := x.call(ctx, http.MethodPost, a.entity.Host, x.path(a.entity.ListPath, nil), nil, form)
 	if err != nil {
-		return handler.Output{}, err
+		return task.Output{}, err
 	}
-	return handler.Output{Payload: a.entity.Row(body)}, nil
+	return task.Output{Payload: a.entity.Row(body)}, nil
 }

@@ -12,7 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
-	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // bulkConcurrency bounds the writes of one bulk task in flight; the rate
@@ -23,14 +23,14 @@ const bulkConcurrency = 4
 // answers the array of affected keys. It lists first and writes after, so
 // the writes cannot change which rows are listed, and it refuses before
 // writing anything when more rows match than MaxBulkRows.
-func (x *Executor) bulk(ctx context.Context, e *Entity, t *handler.Task, apply func(context.Context, address) error) (handler.Output, error) {
+func (x *Executor) bulk(ctx context.Context, e *Entity, t *task.Task, apply func(context.Context, address) error) (task.Output, error) {
 	if strings.TrimSpace(t.FilterClause) == "" {
-		return handler.Output{}, codes.Errorf(codes.InvalidArgument,
+		return task.Output{}, codes.Errorf(codes.InvalidArgument,
 			"%s by filterClause needs a non-empty filterClause (an empty clause never means every row); or give entityId", t.Operation)
 	}
 	rows, err := x.matching(ctx, e, t.FilterClause)
 	if err != nil {
-		return handler.Output{}, err
+		return task.Output{}, err
 	}
 	done := make([]bool, len(rows))
 	g, gctx := errgroup.WithContext(ctx)
@@ -57,11 +57,11 @@ func (x *Executor) bulk(ctx context.Context, e *Entity, t *handler.Task, apply f
 		}
 	}
 	if werr != nil {
-		return handler.Output{}, &codes.Context{Err: werr, Msg: fmt.Sprintf(
+		return task.Output{}, &codes.Context{Err: werr, Msg: fmt.Sprintf(
 			"%s by filterClause stopped: %d of %d matching rows were done before the failure (%s %s)",
 			t.Operation, len(keys), len(rows), e.Key, keyList(keys, e.Key))}
 	}
-	return handler.Output{Payload: keys}, nil
+	return task.Output{Payload: keys}, nil
 }
 
 // matching lists every row matching the clause, all pages, refusing

@@ -16,6 +16,7 @@ import (
 	"github.com/connectorworks/twilio-worker/internal/entities"
 	"github.com/connectorworks/twilio-worker/internal/entities/example"
 	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // walkFixtureFiles are the simulator's fixtures for the whole catalogue:
@@ -227,10 +228,10 @@ func (w *walk) keyOf(row map[string]any) map[string]any {
 
 // do runs a task through the handler chain the worker uses (decode,
 // execute, classify) and answers its result.
-func (w *walk) do(t *testing.T, task handler.Task) *handler.Result {
+func (w *walk) do(t *testing.T, tk task.Task) *task.Result {
 	t.Helper()
-	task.Entity = w.e.Name
-	data, err := json.Marshal(task)
+	tk.Entity = w.e.Name
+	data, err := json.Marshal(tk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,11 +243,11 @@ func (w *walk) do(t *testing.T, task handler.Task) *handler.Result {
 }
 
 // succeed runs a task and fails the test unless it SUCCEEDED.
-func (w *walk) succeed(t *testing.T, task handler.Task) *handler.Result {
+func (w *walk) succeed(t *testing.T, tk task.Task) *task.Result {
 	t.Helper()
-	r := w.do(t, task)
-	if r.Status != handler.StatusSucceeded {
-		data, _ := json.Marshal(task)
+	r := w.do(t, tk)
+	if r.Status != task.StatusSucceeded {
+		data, _ := json.Marshal(tk)
 		t.Fatalf("%s: %s %+v", data, r.Status, r.Error)
 	}
 	return r
@@ -254,7 +255,7 @@ func (w *walk) succeed(t *testing.T, task handler.Task) *handler.Result {
 
 func (w *walk) list(t *testing.T) {
 	filter := w.parentFilter()
-	r := w.succeed(t, handler.Task{Operation: handler.OpList, FilterClause: filter, PageSize: 1000})
+	r := w.succeed(t, task.Task{Operation: task.OpList, FilterClause: filter, PageSize: 1000})
 	rows, ok := r.Payload.([]any)
 	if !ok || len(rows) == 0 {
 		t.Fatalf("LIST %q answered %#v, want at least one row", filter, r.Payload)
@@ -282,7 +283,7 @@ func (w *walk) list(t *testing.T) {
 
 func (w *walk) get(t *testing.T) {
 	id := w.entityID(t)
-	r := w.succeed(t, handler.Task{Operation: handler.OpGet, EntityID: id})
+	r := w.succeed(t, task.Task{Operation: task.OpGet, EntityID: id})
 	row, ok := r.Payload.(map[string]any)
 	if !ok {
 		t.Fatalf("GET %s answered %#v, want a row", id, r.Payload)
@@ -310,7 +311,7 @@ func (w *walk) create(t *testing.T) {
 		}
 	}
 	maps.Copy(payload, walkCreateExtras[w.e.Name])
-	r := w.succeed(t, handler.Task{Operation: handler.OpCreate, Payload: payload})
+	r := w.succeed(t, task.Task{Operation: task.OpCreate, Payload: payload})
 	out, ok := r.Payload.(map[string]any)
 	if !ok {
 		t.Fatalf("CREATE answered %#v, want an object", r.Payload)
@@ -331,7 +332,7 @@ func (w *walk) create(t *testing.T) {
 	}
 	// The answer addresses the new row.
 	id := w.idOf(t, out)
-	row, _ := w.succeed(t, handler.Task{Operation: handler.OpGet, EntityID: id}).Payload.(map[string]any)
+	row, _ := w.succeed(t, task.Task{Operation: task.OpGet, EntityID: id}).Payload.(map[string]any)
 	if got := w.keyOf(row); !reflect.DeepEqual(got, out) {
 		t.Errorf("GET %s of the created row answered key %v, want %v", id, got, out)
 	}
@@ -340,7 +341,7 @@ func (w *walk) create(t *testing.T) {
 func (w *walk) update(t *testing.T) {
 	id := w.entityID(t)
 	payload := w.b.Task(w.e, entities.Update).Payload
-	r := w.succeed(t, handler.Task{Operation: handler.OpUpdate, EntityID: id, Payload: payload})
+	r := w.succeed(t, task.Task{Operation: task.OpUpdate, EntityID: id, Payload: payload})
 	want := w.keyOf(w.subject)
 	if w.e.UpdateAnswersEmpty {
 		want = map[string]any{}
@@ -352,14 +353,14 @@ func (w *walk) update(t *testing.T) {
 
 func (w *walk) delete(t *testing.T) {
 	id := w.entityID(t)
-	if r := w.succeed(t, handler.Task{Operation: handler.OpDelete, EntityID: id}); !reflect.DeepEqual(r.Payload, map[string]any{}) {
+	if r := w.succeed(t, task.Task{Operation: task.OpDelete, EntityID: id}); !reflect.DeepEqual(r.Payload, map[string]any{}) {
 		t.Errorf("DELETE %s answered %#v, want {}", id, r.Payload)
 	}
 	if !w.e.Supports(entities.Get) {
 		return
 	}
-	r := w.do(t, handler.Task{Operation: handler.OpGet, EntityID: id})
-	if r.Status != handler.StatusFailed || r.Error == nil || r.Error.Code != codes.NotFound || r.Error.HTTPStatus != 404 {
+	r := w.do(t, task.Task{Operation: task.OpGet, EntityID: id})
+	if r.Status != task.StatusFailed || r.Error == nil || r.Error.Code != codes.NotFound || r.Error.HTTPStatus != 404 {
 		t.Errorf("GET %s after DELETE: %s %+v, want NOT_FOUND from Twilio's 404", id, r.Status, r.Error)
 	}
 }

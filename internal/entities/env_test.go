@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/connectorworks/twilio-worker/internal/entities"
-	"github.com/connectorworks/twilio-worker/internal/handler"
 	"github.com/connectorworks/twilio-worker/internal/secret"
 	"github.com/connectorworks/twilio-worker/internal/speccheck"
+	"github.com/connectorworks/twilio-worker/internal/task"
 	"github.com/connectorworks/twilio-worker/internal/twiliohttp"
 	"github.com/connectorworks/twilio-worker/internal/twiliosim"
 )
@@ -81,20 +81,20 @@ func newEnvChecked(t testing.TB, fixtures any, check bool) *env {
 }
 
 // do runs a task given as JSON through the same decoder the worker uses.
-func (e *env) do(t *testing.T, task string) (handler.Output, error) {
+func (e *env) do(t *testing.T, taskJSON string) (task.Output, error) {
 	t.Helper()
-	tk, err := handler.DecodeTask([]byte(task))
+	tk, err := task.Decode([]byte(taskJSON))
 	if err != nil {
-		t.Fatalf("bad test task %s: %v", task, err)
+		t.Fatalf("bad test task %s: %v", taskJSON, err)
 	}
 	return e.x.Do(context.Background(), tk)
 }
 
-func (e *env) ok(t *testing.T, task string) handler.Output {
+func (e *env) ok(t *testing.T, taskJSON string) task.Output {
 	t.Helper()
-	out, err := e.do(t, task)
+	out, err := e.do(t, taskJSON)
 	if err != nil {
-		t.Fatalf("%s: %v", task, err)
+		t.Fatalf("%s: %v", taskJSON, err)
 	}
 	return out
 }

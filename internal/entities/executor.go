@@ -9,15 +9,18 @@ import (
 	"github.com/twilio/twilio-go/client"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
-	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // DefaultMaxBulkRows bounds how many rows one UPDATE or DELETE by
 // filterClause may touch; beyond it the task fails before writing anything.
 const DefaultMaxBulkRows = 1000
 
-// Executor runs tasks against Twilio. It implements handler.Ops. Its fields
-// are set once; it is safe for concurrent use.
+// Executor runs tasks against Twilio. It implements the handler package's
+// Ops interface; the assertion lives in executor_test.go, since importing
+// handler here would link its task store (go-redis) and logger (zap) into
+// everything that uses the catalogue. Its fields are set once; it is safe
+// for concurrent use.
 type Executor struct {
 	Catalogue  *Catalogue
 	AccountSID string
@@ -28,8 +31,6 @@ type Executor struct {
 	MaxBulkRows int
 }
 
-var _ handler.Ops = (*Executor)(nil)
-
 // Canonical returns the catalogue name of an entity.
 func (x *Executor) Canonical(name string) (string, bool) {
 	if e, ok := x.Catalogue.Lookup(name); ok {
@@ -39,25 +40,25 @@ func (x *Executor) Canonical(name string) (string, bool) {
 }
 
 // Do runs one decoded task.
-func (x *Executor) Do(ctx context.Context, t *handler.Task) (handler.Output, error) {
+func (x *Executor) Do(ctx context.Context, t *task.Task) (task.Output, error) {
 	if t.Operation == "ACTION" {
 		return x.action(ctx, t)
 	}
 	e, ok := x.Catalogue.Lookup(t.Entity)
 	if !ok {
-		return handler.Output{}, codes.Errorf(codes.NotFound, "unknown entity %.64q; the entities are: %s",
+		return task.Output{}, codes.Errorf(codes.NotFound, "unknown entity %.64q; the entities are: %s",
 			t.Entity, strings.Join(x.Catalogue.Names(), ", "))
 	}
 	op := Op(t.Operation)
 	if !e.Supports(op) {
-		return handler.Output{}, codes.Errorf(codes.Unimplemented, "%s does not support %s; it supports %s",
+		return task.Output{}, codes.Errorf(codes.Unimplemented, "%s does not support %s; it supports %s",
 			e.Name, op, joinOps(e.Ops()))
 	}
 	out, err := x.run(ctx, e, op, t)
 	return out, retiredError(e, err)
 }
 
-func (x *Executor) run(ctx context.Context, e *Entity, op Op, t *handler.Task) (handler.Output, error) {
+func (x *Executor) run(ctx context.Context, e *Entity, op Op, t *task.Task) (task.Output, error) {
 	switch op {
 	case List:
 		return x.list(ctx, e, t)
@@ -70,7 +71,7 @@ func (x *Executor) run(ctx context.Context, e *Entity, op Op, t *handler.Task) (
 	case Delete:
 		return x.delete(ctx, e, t)
 	}
-	return handler.Output{}, codes.Errorf(codes.InvalidArgument, "unknown operation %q", op)
+	return task.Output{}, codes.Errorf(codes.InvalidArgument, "unknown operation %q", op)
 }
 
 func joinOps(ops []Op) string {

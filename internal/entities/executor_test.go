@@ -13,8 +13,13 @@ import (
 	"github.com/twilio/twilio-go/client"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
+	"github.com/connectorworks/twilio-worker/internal/entities"
 	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
+
+// The worker hands an *Executor to handler.New (cmd/worker/pipeline.go).
+var _ handler.Ops = (*entities.Executor)(nil)
 
 // expected lists message sids matching pred in Twilio's order (newest
 // first), computed from the fixture values, not through the filter package.
@@ -57,8 +62,8 @@ func TestListFilters(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.clause, func(t *testing.T) {
-			task := fmt.Sprintf(`{"entity":"Messages","operation":"LIST","listEntitiesPageSize":1000,"filterClause":%q}`, c.clause)
-			out := e.ok(t, task)
+			taskJSON := fmt.Sprintf(`{"entity":"Messages","operation":"LIST","listEntitiesPageSize":1000,"filterClause":%q}`, c.clause)
+			out := e.ok(t, taskJSON)
 			if got, want := sids(t, out.Payload), expected(msgs, c.pred); !slices.Equal(got, want) {
 				t.Errorf("got %v\nwant %v", got, want)
 			}
@@ -91,9 +96,9 @@ func TestPagingWalksEveryRowOnce(t *testing.T) {
 				var got []string
 				token := ""
 				for page := 0; page < 100; page++ {
-					task := fmt.Sprintf(`{"entity":"Messages","operation":"LIST","listEntitiesPageSize":%d,"filterClause":%q,"listEntitiesPageToken":%q}`,
+					taskJSON := fmt.Sprintf(`{"entity":"Messages","operation":"LIST","listEntitiesPageSize":%d,"filterClause":%q,"listEntitiesPageToken":%q}`,
 						size, c.clause, token)
-					out := e.ok(t, task)
+					out := e.ok(t, taskJSON)
 					rows := sids(t, out.Payload)
 					if len(rows) > size {
 						t.Fatalf("page has %d rows, size is %d", len(rows), size)
@@ -118,14 +123,14 @@ func TestPageTokenIsBoundToTheListing(t *testing.T) {
 	if out.NextPageToken == "" {
 		t.Fatal("expected a next page token")
 	}
-	for _, task := range []string{
+	for _, taskJSON := range []string{
 		fmt.Sprintf(`{"entity":"Messages","operation":"LIST","listEntitiesPageSize":4,"listEntitiesPageToken":%q}`, out.NextPageToken),
 		fmt.Sprintf(`{"entity":"Messages","operation":"LIST","listEntitiesPageSize":3,"filterClause":"Status = 'sent'","listEntitiesPageToken":%q}`, out.NextPageToken),
 		`{"entity":"Messages","operation":"LIST","listEntitiesPageToken":"not-a-token"}`,
 	} {
-		_, err := e.do(t, task)
+		_, err := e.do(t, taskJSON)
 		if ce, ok := codes.As(err); !ok || ce.Code != codes.InvalidArgument || !strings.Contains(ce.Message, "listEntitiesPageToken") {
-			t.Errorf("%s: got %v, want INVALID_ARGUMENT about the token", task, err)
+			t.Errorf("%s: got %v, want INVALID_ARGUMENT about the token", taskJSON, err)
 		}
 	}
 }
@@ -225,7 +230,7 @@ func TestCreateUpdateDeleteReadBack(t *testing.T) {
 	}
 	// The decoder refuses a blank clause; the executor refuses it too, in
 	// case a caller builds tasks without the decoder.
-	_, err := e.x.Do(context.Background(), &handler.Task{Entity: "Messages", Operation: "DELETE", FilterClause: "   "})
+	_, err := e.x.Do(context.Background(), &task.Task{Entity: "Messages", Operation: "DELETE", FilterClause: "   "})
 	if ce, ok := codes.As(err); !ok || ce.Code != codes.InvalidArgument {
 		t.Errorf("blank filterClause: got %v, want INVALID_ARGUMENT", err)
 	}
@@ -361,12 +366,12 @@ func TestActions(t *testing.T) {
 	if row["PhoneNumber"] != "+14158675310" || row["ValidationCode"] == nil || row["Name"] != "Front desk" {
 		t.Errorf("AddOutgoingCallerIds answered %v", row)
 	}
-	for task, want := range map[string]string{
+	for taskJSON, want := range map[string]string{
 		`{"operation":"ACTION","action":"Fax","connectorInputPayload":{}}`:                            "SendMessage",
 		`{"operation":"ACTION","action":"AddOutgoingCallerIds","connectorInputPayload":{"Name":"x"}}`: "PhoneNumber is required",
 	} {
-		if _, err := e.do(t, task); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: got %v, want %q", task, err, want)
+		if _, err := e.do(t, taskJSON); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v, want %q", taskJSON, err, want)
 		}
 	}
 }

@@ -6,7 +6,7 @@ import (
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
 	"github.com/connectorworks/twilio-worker/internal/entities"
-	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // FuzzPayload drives payload mapping (connectorInputPayload → Twilio form)
@@ -38,7 +38,7 @@ func FuzzPayload(f *testing.F) {
 				if !e.Supports(op) {
 					continue
 				}
-				checkMapping(t, x, &handler.Task{Entity: name, Operation: string(op), EntityID: "x", Payload: p})
+				checkMapping(t, x, &task.Task{Entity: name, Operation: string(op), EntityID: "x", Payload: p})
 			}
 		}
 	})
@@ -47,14 +47,14 @@ func FuzzPayload(f *testing.F) {
 // checkMapping runs one task whose mapping either fails with
 // INVALID_ARGUMENT or reaches the (absent) Twilio client, which panics on
 // purpose and is recovered here as "mapped".
-func checkMapping(t *testing.T, x *entities.Executor, task *handler.Task) {
+func checkMapping(t *testing.T, x *entities.Executor, tk *task.Task) {
 	t.Helper()
 	defer func() { _ = recover() }() // the nil Handler: the payload mapped cleanly
-	_, err := x.Do(t.Context(), task)
+	_, err := x.Do(t.Context(), tk)
 	if err == nil {
 		return
 	}
 	if ce, ok := codes.As(err); !ok || ce.Code != codes.InvalidArgument {
-		t.Fatalf("%s %s %v: got %v, want INVALID_ARGUMENT", task.Entity, task.Operation, task.Payload, err)
+		t.Fatalf("%s %s %v: got %v, want INVALID_ARGUMENT", tk.Entity, tk.Operation, tk.Payload, err)
 	}
 }

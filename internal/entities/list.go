@@ -11,7 +11,7 @@ import (
 	"github.com/twilio/twilio-go/client"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
-	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // Page sizes: the connector's default and maximum, and Twilio's maximum,
@@ -23,27 +23,27 @@ const (
 	twilioMaxPage   = 1000
 )
 
-func (x *Executor) list(ctx context.Context, e *Entity, t *handler.Task) (handler.Output, error) {
+func (x *Executor) list(ctx context.Context, e *Entity, t *task.Task) (task.Output, error) {
 	size := t.PageSize
 	if size == 0 {
 		size = DefaultPageSize
 	}
 	q, err := e.query(t.FilterClause)
 	if err != nil {
-		return handler.Output{}, err
+		return task.Output{}, err
 	}
 	if len(t.SortBy) > 0 {
 		return x.sorted(ctx, e, t, q, size)
 	}
 	pos, err := decodeToken(t.PageToken, e, t, size)
 	if err != nil {
-		return handler.Output{}, err
+		return task.Output{}, err
 	}
 	rows, next, err := x.listRows(ctx, e, q, pos, size)
 	if err != nil {
-		return handler.Output{}, err
+		return task.Output{}, err
 	}
-	out := handler.Output{Payload: rows}
+	out := task.Output{Payload: rows}
 	if next != nil {
 		out.NextPageToken = encodeToken(next, e, t, size)
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // BenchmarkListFiltered walks a LIST of 10 000 messages with a filter that
@@ -21,7 +21,7 @@ import (
 func BenchmarkListFiltered(b *testing.B) {
 	_, fx := messageFixtures(10000)
 	e := newEnvChecked(b, fx, false)
-	task := `{"entity":"Messages","operation":"LIST","listEntitiesPageSize":1000,"filterClause":"Body LIKE 'message 1%%' OR NumSegments = '3'","listEntitiesPageToken":%q}`
+	taskJSON := `{"entity":"Messages","operation":"LIST","listEntitiesPageSize":1000,"filterClause":"Body LIKE 'message 1%%' OR NumSegments = '3'","listEntitiesPageToken":%q}`
 	b.ResetTimer()
 	var matched int
 	peak := trackHeap(func() {
@@ -29,7 +29,7 @@ func BenchmarkListFiltered(b *testing.B) {
 			matched = 0
 			token := ""
 			for {
-				out, err := e.x.Do(b.Context(), mustDecode(b, fmt.Sprintf(task, token)))
+				out, err := e.x.Do(b.Context(), mustDecode(b, fmt.Sprintf(taskJSON, token)))
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -77,8 +77,8 @@ func trackHeap(f func()) uint64 {
 	return peak.Load()
 }
 
-func mustDecode(tb testing.TB, task string) *handler.Task {
-	tk, err := handler.DecodeTask([]byte(task))
+func mustDecode(tb testing.TB, data string) *task.Task {
+	tk, err := task.Decode([]byte(data))
 	if err != nil {
 		tb.Fatal(err)
 	}

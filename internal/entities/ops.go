@@ -6,19 +6,19 @@ import (
 	"net/url"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
-	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
-func (x *Executor) get(ctx context.Context, e *Entity, t *handler.Task) (handler.Output, error) {
+func (x *Executor) get(ctx context.Context, e *Entity, t *task.Task) (task.Output, error) {
 	addr, err := e.idAddress(t.EntityID, nil)
 	if err != nil {
-		return handler.Output{}, err
+		return task.Output{}, err
 	}
 	row, err := x.fetch(ctx, e, addr)
 	if err != nil {
-		return handler.Output{}, err
+		return task.Output{}, err
 	}
-	return handler.Output{Payload: row}, nil
+	return task.Output{Payload: row}, nil
 }
 
 // fetch reads one row.
@@ -30,33 +30,33 @@ func (x *Executor) fetch(ctx context.Context, e *Entity, addr address) (map[stri
 	return e.withParents(e.Row(body), addr), nil
 }
 
-func (x *Executor) create(ctx context.Context, e *Entity, t *handler.Task) (handler.Output, error) {
+func (x *Executor) create(ctx context.Context, e *Entity, t *task.Task) (task.Output, error) {
 	form, pathVals, err := e.form(Create, e.Creates, t.Payload)
 	if err != nil {
-		return handler.Output{}, err
+		return task.Output{}, err
 	}
 	addr := address(pathVals)
 	if err := e.checkAddress(addr); err != nil {
-		return handler.Output{}, err
+		return task.Output{}, err
 	}
 	tmpl := e.ListPath
 	if e.CreateOnInstance {
 		tmpl = e.InstancePath
 		if err := e.checkKeyValue(addr[e.KeyParam]); err != nil {
-			return handler.Output{}, err
+			return task.Output{}, err
 		}
 	}
 	body, err := x.call(ctx, http.MethodPost, e.Host, x.path(tmpl, addr), nil, form)
 	if err != nil {
-		return handler.Output{}, err
+		return task.Output{}, err
 	}
-	return handler.Output{Payload: e.keyOf(e.withParents(e.Row(body), addr))}, nil
+	return task.Output{Payload: e.keyOf(e.withParents(e.Row(body), addr))}, nil
 }
 
-func (x *Executor) update(ctx context.Context, e *Entity, t *handler.Task) (handler.Output, error) {
+func (x *Executor) update(ctx context.Context, e *Entity, t *task.Task) (task.Output, error) {
 	form, _, err := e.form(Update, e.Updates, t.Payload)
 	if err != nil {
-		return handler.Output{}, err
+		return task.Output{}, err
 	}
 	if t.EntityID == "" {
 		return x.bulk(ctx, e, t, func(ctx context.Context, addr address) error {
@@ -66,13 +66,13 @@ func (x *Executor) update(ctx context.Context, e *Entity, t *handler.Task) (hand
 	}
 	addr, err := x.checkIDMatches(ctx, e, t)
 	if err != nil {
-		return handler.Output{}, err
+		return task.Output{}, err
 	}
 	row, err := x.updateOne(ctx, e, addr, form)
 	if err != nil || e.UpdateAnswersEmpty {
-		return handler.Output{Payload: map[string]any{}}, err
+		return task.Output{Payload: map[string]any{}}, err
 	}
-	return handler.Output{Payload: e.keyOf(row)}, nil
+	return task.Output{Payload: e.keyOf(row)}, nil
 }
 
 func (x *Executor) updateOne(ctx context.Context, e *Entity, addr address, form url.Values) (map[string]any, error) {
@@ -83,7 +83,7 @@ func (x *Executor) updateOne(ctx context.Context, e *Entity, addr address, form 
 	return e.withParents(e.Row(body), addr), nil
 }
 
-func (x *Executor) delete(ctx context.Context, e *Entity, t *handler.Task) (handler.Output, error) {
+func (x *Executor) delete(ctx context.Context, e *Entity, t *task.Task) (task.Output, error) {
 	if t.EntityID == "" {
 		return x.bulk(ctx, e, t, func(ctx context.Context, addr address) error {
 			return x.deleteOne(ctx, e, addr)
@@ -91,12 +91,12 @@ func (x *Executor) delete(ctx context.Context, e *Entity, t *handler.Task) (hand
 	}
 	addr, err := x.checkIDMatches(ctx, e, t)
 	if err != nil {
-		return handler.Output{}, err
+		return task.Output{}, err
 	}
 	if err := x.deleteOne(ctx, e, addr); err != nil {
-		return handler.Output{}, err
+		return task.Output{}, err
 	}
-	return handler.Output{Payload: map[string]any{}}, nil
+	return task.Output{Payload: map[string]any{}}, nil
 }
 
 func (x *Executor) deleteOne(ctx context.Context, e *Entity, addr address) error {
@@ -106,9 +106,9 @@ func (x *Executor) deleteOne(ctx context.Context, e *Entity, addr address) error
 
 // checkIDMatches resolves the entityId and, when a filterClause is given
 // too, acts only if the row matches it (docs/connector-model.md §3.5).
-// DecodeTask refuses entityId and filterClause together, so only tasks
+// task.Decode refuses entityId and filterClause together, so only tasks
 // built in code reach that check.
-func (x *Executor) checkIDMatches(ctx context.Context, e *Entity, t *handler.Task) (address, error) {
+func (x *Executor) checkIDMatches(ctx context.Context, e *Entity, t *task.Task) (address, error) {
 	var q *query
 	if t.FilterClause != "" {
 		var err error

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
-	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // MaxSortRows bounds a sorted LIST: Twilio cannot sort, so the worker reads
@@ -49,27 +49,27 @@ func (e *Entity) parseSort(by []string) (sortSpec, error) {
 // (NULLs last, ties broken by the key so pages are stable), then paged by
 // offset. Each page reads the matches again; the answer is consistent
 // across pages as long as the rows do not change in between.
-func (x *Executor) sorted(ctx context.Context, e *Entity, t *handler.Task, q *query, size int) (handler.Output, error) {
+func (x *Executor) sorted(ctx context.Context, e *Entity, t *task.Task, q *query, size int) (task.Output, error) {
 	s, err := e.parseSort(t.SortBy)
 	if err != nil {
-		return handler.Output{}, err
+		return task.Output{}, err
 	}
 	pos, err := decodeToken(t.PageToken, e, t, size)
 	if err != nil {
-		return handler.Output{}, err
+		return task.Output{}, err
 	}
 	rows, _, err := x.listRows(ctx, e, q, position{}, MaxSortRows+1)
 	if err != nil {
-		return handler.Output{}, err
+		return task.Output{}, err
 	}
 	if len(rows) > MaxSortRows {
-		return handler.Output{}, codes.Errorf(codes.InvalidArgument, "listEntitiesSortByColumns needs every matching "+
+		return task.Output{}, codes.Errorf(codes.InvalidArgument, "listEntitiesSortByColumns needs every matching "+
 			"row, and more than %d %s rows match: narrow the filterClause, or list without sorting", MaxSortRows, e.Name)
 	}
 	slices.SortStableFunc(rows, func(a, b any) int { return e.compareRows(s, a.(map[string]any), b.(map[string]any)) })
 	start := min(pos.Offset, len(rows))
 	end := min(start+size, len(rows))
-	out := handler.Output{Payload: rows[start:end]}
+	out := task.Output{Payload: rows[start:end]}
 	if end < len(rows) {
 		out.NextPageToken = encodeToken(&position{Offset: end}, e, t, size)
 	}

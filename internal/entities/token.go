@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
-	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // position is where a LIST resumes: Twilio's cursor (Page, PageToken, and
@@ -36,18 +36,18 @@ type tokenWire struct {
 	position
 }
 
-func tokenHash(e *Entity, t *handler.Task, size int) string {
+func tokenHash(e *Entity, t *task.Task, size int) string {
 	sum := sha256.Sum256([]byte(strings.Join([]string{e.Name, t.FilterClause,
 		strings.Join(t.SortBy, ","), strconv.Itoa(size)}, "\x00")))
 	return hex.EncodeToString(sum[:8])
 }
 
-func encodeToken(p *position, e *Entity, t *handler.Task, size int) string {
+func encodeToken(p *position, e *Entity, t *task.Task, size int) string {
 	b, _ := json.Marshal(tokenWire{Hash: tokenHash(e, t, size), position: *p})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func decodeToken(s string, e *Entity, t *handler.Task, size int) (position, error) {
+func decodeToken(s string, e *Entity, t *task.Task, size int) (position, error) {
 	if s == "" {
 		return position{}, nil
 	}

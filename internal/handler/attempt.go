@@ -12,6 +12,7 @@ import (
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
 	"github.com/connectorworks/twilio-worker/internal/sendmark"
+	"github.com/connectorworks/twilio-worker/internal/task"
 	"github.com/connectorworks/twilio-worker/internal/taskstore"
 )
 
@@ -41,7 +42,7 @@ type attempt struct {
 
 // run runs the attempt the caller holds a lease for (granted by a Begin
 // called at begun) and records its end.
-func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next Func, m *Message, n int, begun time.Time, unsafe bool) (*Result, error) {
+func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next Func, m *Message, n int, begun time.Time, unsafe bool) (*task.Result, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	a := &attempt{c: c, store: store, id: m.TaskID(), n: n, cancel: cancel}
@@ -85,7 +86,7 @@ func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next 
 // is then the one in the store, it returns an error instead (a nack), so
 // as to publish nothing that could contradict that answer; the marks stay,
 // so the redelivery never sends a create again.
-func (a *attempt) answer(ctx context.Context, m *Message, r *Result) (*Result, error) {
+func (a *attempt) answer(ctx context.Context, m *Message, r *task.Result) (*task.Result, error) {
 	res, recorded := a.c.record(ctx, a.store, m, r)
 	if !recorded && !a.surelyHeld() {
 		return nil, fmt.Errorf("the result could not be recorded and the task's lease may have passed to another attempt; "+
@@ -186,7 +187,7 @@ func (a *attempt) renew(ctx context.Context) (stop func()) {
 			cancel()
 			if errors.Is(err, taskstore.ErrLeaseLost) {
 				a.c.Logger.Warn("task lease lost while the attempt runs; another attempt may start",
-					zap.String("task_id", clip(a.id)), zap.Int("attempt", a.n))
+					zap.String("task_id", task.Clip(a.id)), zap.Int("attempt", a.n))
 				return
 			}
 		}

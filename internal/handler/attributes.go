@@ -1,6 +1,10 @@
 package handler
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/connectorworks/twilio-worker/internal/task"
+)
 
 // maxCopiedAttributes leaves room for the worker's four attributes under
 // Pub/Sub's limit of 100 per message.
@@ -17,10 +21,10 @@ const maxCopiedAttributes = 100 - 4
 // of its own, so only the first 96 (in key order) are copied: otherwise the
 // result could never be published and the task would be redelivered
 // forever instead of answered.
-func ResultAttributes(task *Message, r *Result) map[string]string {
-	own := []string{AttrTaskID, AttrStatus, AttrEntity, AttrOperation}
-	keys := make([]string, 0, len(task.Attributes))
-	for k := range task.Attributes {
+func ResultAttributes(m *Message, r *task.Result) map[string]string {
+	own := []string{task.AttrTaskID, task.AttrStatus, task.AttrEntity, task.AttrOperation}
+	keys := make([]string, 0, len(m.Attributes))
+	for k := range m.Attributes {
 		if !slices.Contains(own, k) {
 			keys = append(keys, k)
 		}
@@ -28,19 +32,19 @@ func ResultAttributes(task *Message, r *Result) map[string]string {
 	slices.Sort(keys)
 	out := make(map[string]string, min(len(keys), maxCopiedAttributes)+len(own))
 	for _, k := range keys[:min(len(keys), maxCopiedAttributes)] {
-		out[k] = task.Attributes[k]
+		out[k] = m.Attributes[k]
 	}
 	if r == nil {
 		return out
 	}
-	out[AttrTaskID], out[AttrStatus] = r.TaskID, r.Status
+	out[task.AttrTaskID], out[task.AttrStatus] = r.TaskID, r.Status
 	// An attribute with no value filters nothing (an ACTION without an
 	// entity, a task too malformed to name its operation).
 	if r.Entity != "" {
-		out[AttrEntity] = r.Entity
+		out[task.AttrEntity] = r.Entity
 	}
 	if r.Operation != "" {
-		out[AttrOperation] = r.Operation
+		out[task.AttrOperation] = r.Operation
 	}
 	return out
 }

@@ -7,15 +7,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 func TestResultAttributes(t *testing.T) {
 	t.Parallel()
-	res := &handler.Result{TaskID: "task-1", Entity: "Messages", Operation: "CREATE", Status: handler.StatusFailed}
+	res := &task.Result{TaskID: "task-1", Entity: "Messages", Operation: "CREATE", Status: task.StatusFailed}
 	tests := []struct {
 		name  string
 		attrs map[string]string
-		r     *handler.Result
+		r     *task.Result
 		want  map[string]string
 	}{
 		{"no task attributes", nil, res,
@@ -27,7 +28,7 @@ func TestResultAttributes(t *testing.T) {
 				"taskId": "task-1", "status": "FAILED", "entity": "Messages", "operation": "CREATE"}},
 		{"ACTION without entity drops a caller's entity",
 			map[string]string{"entity": "from-caller"},
-			&handler.Result{TaskID: "t", Operation: "ACTION", Status: handler.StatusSucceeded},
+			&task.Result{TaskID: "t", Operation: "ACTION", Status: task.StatusSucceeded},
 			map[string]string{"taskId": "t", "status": "SUCCEEDED", "operation": "ACTION"}},
 	}
 	for _, tt := range tests {
@@ -59,7 +60,7 @@ func TestResultAttributesStayUnderPubSubLimit(t *testing.T) {
 	for i := 0; i < 100; i++ {
 		attrs[fmt.Sprintf("k%03d", i)] = "v"
 	}
-	r := &handler.Result{TaskID: "t", Status: handler.StatusSucceeded, Entity: "Messages", Operation: "GET"}
+	r := &task.Result{TaskID: "t", Status: task.StatusSucceeded, Entity: "Messages", Operation: "GET"}
 	got := handler.ResultAttributes(&handler.Message{ID: "m", Attributes: attrs}, r)
 	if len(got) != 100 {
 		t.Fatalf("got %d attributes, want 100 (Pub/Sub's limit)", len(got))

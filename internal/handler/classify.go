@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // Classify returns a Middleware that turns the inner Func's errors into
@@ -21,7 +22,7 @@ import (
 // INTERNAL.
 func Classify() Middleware {
 	return func(next Func) Func {
-		return func(ctx context.Context, m *Message) (*Result, error) {
+		return func(ctx context.Context, m *Message) (*task.Result, error) {
 			start := time.Now()
 			r, err := next(ctx, m)
 			if errors.Is(err, context.Canceled) {
@@ -36,7 +37,7 @@ func Classify() Middleware {
 			if err == nil {
 				err = codes.Errorf(codes.Internal, "internal error: the handler returned no result")
 			}
-			r.Status, r.Payload, r.NextPageToken = StatusFailed, nil, ""
+			r.Status, r.Payload, r.NextPageToken = task.StatusFailed, nil, ""
 			r.Error = errorInfo(err, r.Operation)
 			return r, nil
 		}

@@ -4,15 +4,9 @@ import (
 	"context"
 	"reflect"
 	"time"
-)
 
-// Output is what Ops.Do produced for a successful task: the result's
-// connectorOutputPayload and, for LIST, the token of the next page ("" when
-// no rows follow).
-type Output struct {
-	Payload       any
-	NextPageToken string
-}
+	"github.com/connectorworks/twilio-worker/internal/task"
+)
 
 // Ops is what the handler needs from the entity layer. Implementations must
 // be safe for concurrent use.
@@ -24,7 +18,7 @@ type Ops interface {
 	// *codes.Error when the executor can name the problem (an unknown entity
 	// is NOT_FOUND), otherwise raw Twilio or transport errors; Classify maps
 	// both.
-	Do(ctx context.Context, t *Task) (Output, error)
+	Do(ctx context.Context, t *task.Task) (task.Output, error)
 }
 
 // New returns the core Func: decode and validate the task, run it with
@@ -39,23 +33,23 @@ func New(ops Ops, now func() time.Time) Func {
 	if now == nil {
 		now = time.Now
 	}
-	return func(ctx context.Context, m *Message) (*Result, error) {
-		r := &Result{TaskID: m.TaskID(), DeliveryAttempt: m.DeliveryAttempt, StartedAt: stamp(now())}
-		t, err := DecodeTask(m.Data)
-		r.Entity, r.Operation = clip(t.Entity), clip(t.Operation)
+	return func(ctx context.Context, m *Message) (*task.Result, error) {
+		r := &task.Result{TaskID: m.TaskID(), DeliveryAttempt: m.DeliveryAttempt, StartedAt: stamp(now())}
+		t, err := task.Decode(m.Data)
+		r.Entity, r.Operation = task.Clip(t.Entity), task.Clip(t.Operation)
 		if name, ok := canonical(ops, t.Entity); ok {
 			r.Entity = name
 		}
 		if err == nil {
 			t.ID = r.TaskID
-			var out Output
+			var out task.Output
 			if out, err = ops.Do(ctx, t); err == nil {
-				r.Status, r.Payload, r.NextPageToken = StatusSucceeded, nonNil(out.Payload), out.NextPageToken
+				r.Status, r.Payload, r.NextPageToken = task.StatusSucceeded, nonNil(out.Payload), out.NextPageToken
 			}
 		}
 		r.FinishedAt = stamp(now())
 		if err != nil {
-			r.Status = StatusFailed
+			r.Status = task.StatusFailed
 		}
 		return r, err
 	}
@@ -99,13 +93,13 @@ func nonNil(p any) any {
 // fallbackResult is the Result for a message whose handler produced none (a
 // panic, or a middleware that returned only an error): it names the task as
 // far as the message itself allows, without the catalogue.
-func fallbackResult(m *Message, started time.Time) *Result {
-	t, _ := DecodeTask(m.Data)
-	return &Result{
+func fallbackResult(m *Message, started time.Time) *task.Result {
+	t, _ := task.Decode(m.Data)
+	return &task.Result{
 		TaskID:          m.TaskID(),
-		Entity:          clip(t.Entity),
-		Operation:       clip(t.Operation),
-		Status:          StatusFailed,
+		Entity:          task.Clip(t.Entity),
+		Operation:       task.Clip(t.Operation),
+		Status:          task.StatusFailed,
 		DeliveryAttempt: m.DeliveryAttempt,
 		StartedAt:       stamp(started),
 		FinishedAt:      stamp(time.Now()),

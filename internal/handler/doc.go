@@ -1,8 +1,10 @@
 // Package handler turns one transport-neutral task message into exactly one
-// result (docs/contract.md §1, §2). It knows nothing about Pub/Sub or Twilio's
-// HTTP API: the receive adapter in cmd/worker converts *pubsub.Message to
-// *Message and back, and the entities executor is reached through the Ops
-// interface declared here, on the consumer side.
+// result (docs/contract.md §1, §2). The messages themselves (task.Task,
+// task.Decode, task.Result) are package task's; this package is the
+// middleware around them. It knows nothing about Pub/Sub or Twilio's HTTP
+// API: the receive adapter in cmd/worker converts *pubsub.Message to
+// *Message and the *task.Result back, and the entities executor is reached
+// through the Ops interface declared here, on the consumer side.
 //
 // # Chain
 //
@@ -28,12 +30,12 @@
 //
 // # Delivery semantics
 //
-// The chain returns a non-nil *Result with a nil error for every outcome the
-// caller should hear about, including malformed messages: the adapter
-// publishes it and then acks. The only error that comes out of Classify is a
-// cancellation (context.Canceled, i.e. shutdown): that task was interrupted,
-// not answered, so the adapter nacks it and Pub/Sub redelivers it. No result
-// is published for it.
+// The chain returns a non-nil *task.Result with a nil error for every
+// outcome the caller should hear about, including malformed messages: the
+// adapter publishes it and then acks. The only error that comes out of
+// Classify is a cancellation (context.Canceled, i.e. shutdown): that task
+// was interrupted, not answered, so the adapter nacks it and Pub/Sub
+// redelivers it. No result is published for it.
 //
 // # Errors
 //

@@ -12,6 +12,7 @@ import (
 	"github.com/twilio/twilio-go/client"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // Classification of errors into the contract's codes, first match wins:
@@ -54,7 +55,7 @@ import (
 // context.Canceled is not classified: Classify passes it through.
 
 // errorInfo classifies err; op is the task's operation ("" when unknown).
-func errorInfo(err error, op string) *ErrorInfo {
+func errorInfo(err error, op string) *task.ErrorInfo {
 	if c, ok := errors.AsType[*codes.Context](err); ok {
 		info := errorInfo(c.Err, op)
 		info.Message = c.Msg + ": " + info.Message
@@ -65,7 +66,7 @@ func errorInfo(err error, op string) *ErrorInfo {
 		if msg == "" { // the contract promises a message for a person
 			msg = string(ce.Code) + ". " + hintFor(ce.Code, ce.Retryable, op)
 		}
-		return &ErrorInfo{Code: ce.Code, Message: msg, Retryable: ce.Retryable,
+		return &task.ErrorInfo{Code: ce.Code, Message: msg, Retryable: ce.Retryable,
 			TwilioCode: ce.TwilioCode, HTTPStatus: ce.HTTPStatus, MoreInfo: ce.MoreInfo}
 	}
 	if tre, ok := errors.AsType[*client.TwilioRestError](err); ok {
@@ -84,7 +85,7 @@ func errorInfo(err error, op string) *ErrorInfo {
 }
 
 // twilioInfo classifies an error Twilio answered, by code then by status.
-func twilioInfo(status, code int, msg, moreInfo, op string) *ErrorInfo {
+func twilioInfo(status, code int, msg, moreInfo, op string) *task.ErrorInfo {
 	c, retryable := twilioCodeClass(code)
 	if c == "" {
 		c, retryable = httpStatusClass(status)
@@ -105,7 +106,7 @@ func twilioInfo(status, code int, msg, moreInfo, op string) *ErrorInfo {
 	if moreInfo != "" {
 		text += " More info: " + moreInfo + "."
 	}
-	return &ErrorInfo{Code: c, Message: text + " " + hintFor(c, retryable, op), Retryable: retryable,
+	return &task.ErrorInfo{Code: c, Message: text + " " + hintFor(c, retryable, op), Retryable: retryable,
 		TwilioCode: code, HTTPStatus: status, MoreInfo: moreInfo}
 }
 
@@ -168,32 +169,32 @@ func undecodableStatus(err error) (int, bool) {
 }
 
 // transportInfo classifies failures where Twilio did not answer.
-func transportInfo(err error, op string) *ErrorInfo {
+func transportInfo(err error, op string) *task.ErrorInfo {
 	text := redactURL(err)
 	if errors.Is(err, codes.ErrNotSent) {
 		code := codes.Unavailable
 		if errors.Is(err, context.DeadlineExceeded) {
 			code = codes.DeadlineExceeded
 		}
-		return &ErrorInfo{Code: code, Retryable: true,
+		return &task.ErrorInfo{Code: code, Retryable: true,
 			Message: "the request was not sent to Twilio (" + text + "), so it is safe to retry; if the task ran out " +
 				"of time waiting for its turn under the rate budget, raise --nodes or --task-timeout"}
 	}
 	if notSent(err) {
-		return &ErrorInfo{Code: codes.Unavailable, Retryable: true,
+		return &task.ErrorInfo{Code: codes.Unavailable, Retryable: true,
 			Message: "could not connect to Twilio (" + text + "); nothing was sent, retry later"}
 	}
 	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
 		unsafe := hasSideEffects(op)
-		return &ErrorInfo{Code: codes.DeadlineExceeded, Retryable: !unsafe,
+		return &task.ErrorInfo{Code: codes.DeadlineExceeded, Retryable: !unsafe,
 			Message: "the task timed out before Twilio answered (" + text + "). " + hintFor(codes.DeadlineExceeded, !unsafe, op)}
 	}
 	var opErr *net.OpError
 	var urlErr *url.Error
 	if errors.As(err, &opErr) || errors.As(err, &urlErr) {
 		unsafe := hasSideEffects(op)
-		return &ErrorInfo{Code: codes.Unavailable, Retryable: !unsafe,
+		return &task.ErrorInfo{Code: codes.Unavailable, Retryable: !unsafe,
 			Message: "the connection to Twilio failed (" + text + "). " + hintFor(codes.Unavailable, !unsafe, op)}
 	}
-	return &ErrorInfo{Code: codes.Internal, Message: "internal error: " + text}
+	return &task.ErrorInfo{Code: codes.Internal, Message: "internal error: " + text}
 }

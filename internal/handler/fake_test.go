@@ -7,15 +7,16 @@ import (
 	"time"
 
 	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // fakeOps is a recording fake: a small catalogue, a behaviour switch (do),
 // and the tasks that reached it.
 type fakeOps struct {
-	do func(ctx context.Context, t *handler.Task) (handler.Output, error)
+	do func(ctx context.Context, t *task.Task) (task.Output, error)
 
 	mu    sync.Mutex
-	tasks []handler.Task
+	tasks []task.Task
 }
 
 var _ handler.Ops = (*fakeOps)(nil)
@@ -29,20 +30,20 @@ func (f *fakeOps) Canonical(entity string) (string, bool) {
 	return "", false
 }
 
-func (f *fakeOps) Do(ctx context.Context, t *handler.Task) (handler.Output, error) {
+func (f *fakeOps) Do(ctx context.Context, t *task.Task) (task.Output, error) {
 	f.mu.Lock()
 	f.tasks = append(f.tasks, *t)
 	f.mu.Unlock()
 	if f.do == nil {
-		return handler.Output{}, nil
+		return task.Output{}, nil
 	}
 	return f.do(ctx, t)
 }
 
-func (f *fakeOps) calls() []handler.Task {
+func (f *fakeOps) calls() []task.Task {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]handler.Task(nil), f.tasks...)
+	return append([]task.Task(nil), f.tasks...)
 }
 
 // clock is a fixed instant in a non-UTC zone, so tests see the conversion.
@@ -52,10 +53,10 @@ func clock() time.Time {
 
 const clockStamp = "2024-03-01T10:20:00.123Z"
 
-func returns(out handler.Output, err error) func(context.Context, *handler.Task) (handler.Output, error) {
-	return func(context.Context, *handler.Task) (handler.Output, error) { return out, err }
+func returns(out task.Output, err error) func(context.Context, *task.Task) (task.Output, error) {
+	return func(context.Context, *task.Task) (task.Output, error) { return out, err }
 }
 
-func fails(err error) func(context.Context, *handler.Task) (handler.Output, error) {
-	return returns(handler.Output{}, err)
+func fails(err error) func(context.Context, *task.Task) (task.Output, error) {
+	return returns(task.Output{}, err)
 }

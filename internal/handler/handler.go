@@ -1,6 +1,10 @@
 package handler
 
-import "context"
+import (
+	"context"
+
+	"github.com/connectorworks/twilio-worker/internal/task"
+)
 
 // Message is one task message, independent of the transport. Data is the
 // task JSON (docs/contract.md §1), Attributes the message attributes (may be nil),
@@ -15,7 +19,7 @@ type Message struct {
 // TaskID returns the task's id as the contract defines it: the "taskId"
 // attribute when present and non-empty, otherwise the message id.
 func (m *Message) TaskID() string {
-	if id := m.Attributes[AttrTaskID]; id != "" {
+	if id := m.Attributes[task.AttrTaskID]; id != "" {
 		return id
 	}
 	return m.ID
@@ -24,7 +28,7 @@ func (m *Message) TaskID() string {
 // Func handles one message. It returns the Result to publish, or an error
 // when there is nothing to publish; see the package documentation for which
 // errors survive the full chain. A Func must not retain m after returning.
-type Func func(ctx context.Context, m *Message) (*Result, error)
+type Func func(ctx context.Context, m *Message) (*task.Result, error)
 
 // Middleware decorates a Func with one concern (logging, classification,
 // deadlines, panics).

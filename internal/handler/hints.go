@@ -8,6 +8,7 @@ import (
 	"syscall"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // hasSideEffects reports whether repeating op could repeat a Twilio side
@@ -16,7 +17,7 @@ import (
 // values again, or finds the row already gone.
 func hasSideEffects(op string) bool {
 	switch op {
-	case OpList, OpGet, OpUpdate, OpDelete:
+	case task.OpList, task.OpGet, task.OpUpdate, task.OpDelete:
 		return false
 	}
 	return true

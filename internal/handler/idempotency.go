@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
+	"github.com/connectorworks/twilio-worker/internal/task"
 	"github.com/connectorworks/twilio-worker/internal/taskstore"
 )
 
@@ -112,7 +113,7 @@ type IdempotencyConfig struct {
 func Idempotency(store taskstore.Store, cfg IdempotencyConfig) Middleware {
 	c := cfg.withDefaults()
 	return func(next Func) Func {
-		return func(ctx context.Context, m *Message) (*Result, error) {
+		return func(ctx context.Context, m *Message) (*task.Result, error) {
 			id := m.TaskID()
 			if id == "" {
 				return next(ctx, m)
@@ -163,7 +164,7 @@ func (c IdempotencyConfig) withDefaults() IdempotencyConfig {
 
 // claimed answers a task Begin granted a lease for (New or Abandoned).
 // begun is when the Begin that granted it was called.
-func (c IdempotencyConfig) claimed(ctx context.Context, store taskstore.Store, next Func, m *Message, claim taskstore.Claim, begun time.Time) (*Result, error) {
+func (c IdempotencyConfig) claimed(ctx context.Context, store taskstore.Store, next Func, m *Message, claim taskstore.Claim, begun time.Time) (*task.Result, error) {
 	t, unsafe := sideEffects(m)
 	if claim.State == taskstore.Abandoned && claim.Sent && unsafe && m.Attributes[c.AtLeastOnceAttribute] != "true" {
 		return c.finish(ctx, store, m, c.unknownOutcome(m, t, claim.Attempt)), nil
@@ -178,13 +179,13 @@ func (c IdempotencyConfig) claimed(ctx context.Context, store taskstore.Store, n
 // the task did run, and publishing its result matters more than
 // remembering it; a redelivery then finds the attempt abandoned, which for
 // a CREATE means an unknown-outcome answer, never a second create.
-func (c IdempotencyConfig) finish(ctx context.Context, store taskstore.Store, m *Message, r *Result) *Result {
+func (c IdempotencyConfig) finish(ctx context.Context, store taskstore.Store, m *Message, r *task.Result) *task.Result {
 	res, _ := c.record(ctx, store, m, r)
 	return res
 }
 
 // record is finish that also reports whether the store holds the answer.
-func (c IdempotencyConfig) record(ctx context.Context, store taskstore.Store, m *Message, r *Result) (*Result, bool) {
+func (c IdempotencyConfig) record(ctx context.Context, store taskstore.Store, m *Message, r *task.Result) (*task.Result, bool) {
 	data, err := json.Marshal(r)
 	var earlier []byte
 	if err == nil {
@@ -201,12 +202,12 @@ func (c IdempotencyConfig) record(ctx context.Context, store taskstore.Store, m 
 	}
 	if err != nil {
 		c.Logger.Warn("task result not recorded in the task store; a redelivery will not find it",
-			zap.String("task_id", clip(m.TaskID())), zap.String("message_id", clip(m.ID)), zap.Error(err))
+			zap.String("task_id", task.Clip(m.TaskID())), zap.String("message_id", task.Clip(m.ID)), zap.Error(err))
 		return r, false
 	}
 	if earlier != nil && !bytes.Equal(earlier, data) { // equal: a retry after our own write's reply was lost
 		c.Logger.Warn("another attempt answered this task first; publishing its result instead of this attempt's",
-			zap.String("task_id", clip(m.TaskID())), zap.String("message_id", clip(m.ID)))
+			zap.String("task_id", task.Clip(m.TaskID())), zap.String("message_id", task.Clip(m.ID)))
 		return c.stored(m, earlier), true
 	}
 	return r, true
@@ -221,13 +222,13 @@ func (c IdempotencyConfig) storeContext(ctx context.Context) (context.Context, c
 // republished payload is byte for byte the first one (a float64 would turn
 // a large integer into 1e+21). A record that cannot be read still gets an
 // answer rather than a redelivery loop, and the task is not run again.
-func (c IdempotencyConfig) stored(m *Message, data []byte) *Result {
-	r := &Result{}
+func (c IdempotencyConfig) stored(m *Message, data []byte) *task.Result {
+	r := &task.Result{}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(r); err != nil {
-		t, _ := DecodeTask(m.Data)
-		return c.failed(m, t, &ErrorInfo{Code: codes.Internal, Message: "internal error: this task already ran, but its " +
+		t, _ := task.Decode(m.Data)
+		return c.failed(m, t, &task.ErrorInfo{Code: codes.Internal, Message: "internal error: this task already ran, but its " +
 			"stored result cannot be read (" + err.Error() + "); check Twilio for its outcome before sending it again"})
 	}
 	r.DeliveryAttempt = m.DeliveryAttempt
@@ -237,22 +238,22 @@ func (c IdempotencyConfig) stored(m *Message, data []byte) *Result {
 // unknownOutcome is the answer for a CREATE or ACTION whose earlier
 // attempt may have reached Twilio: classify.go's rule for a timed-out
 // create, applied across deliveries.
-func (c IdempotencyConfig) unknownOutcome(m *Message, t *Task, attempt int) *Result {
+func (c IdempotencyConfig) unknownOutcome(m *Message, t *task.Task, attempt int) *task.Result {
 	what := t.Operation
-	if t.Operation == OpAction && t.Action != "" {
-		what = "ACTION " + clip(t.Action)
+	if t.Operation == task.OpAction && t.Action != "" {
+		what = "ACTION " + task.Clip(t.Action)
 	}
 	msg := fmt.Sprintf("an earlier attempt at this %s started and did not finish (this is attempt %d), "+
 		"so whether Twilio carried it out is unknown. Check Twilio (for example with a LIST and a filterClause) "+
 		"before sending it again, or set the message attribute %s=true to allow a second attempt.",
 		what, attempt, c.AtLeastOnceAttribute)
-	return c.failed(m, t, &ErrorInfo{Code: codes.DeadlineExceeded, Message: msg})
+	return c.failed(m, t, &task.ErrorInfo{Code: codes.DeadlineExceeded, Message: msg})
 }
 
 // failed builds a FAILED Result for m without the inner Func.
-func (c IdempotencyConfig) failed(m *Message, t *Task, info *ErrorInfo) *Result {
+func (c IdempotencyConfig) failed(m *Message, t *task.Task, info *task.ErrorInfo) *task.Result {
 	now := stamp(c.Now())
-	r := &Result{TaskID: m.TaskID(), Entity: clip(t.Entity), Operation: clip(t.Operation), Status: StatusFailed,
+	r := &task.Result{TaskID: m.TaskID(), Entity: task.Clip(t.Entity), Operation: task.Clip(t.Operation), Status: task.StatusFailed,
 		Error: info, DeliveryAttempt: m.DeliveryAttempt, StartedAt: now, FinishedAt: now}
 	if c.Canonical != nil && t.Entity != "" {
 		if name, ok := c.Canonical(t.Entity); ok {
@@ -265,8 +266,8 @@ func (c IdempotencyConfig) failed(m *Message, t *Task, info *ErrorInfo) *Result 
 // sideEffects decodes m's task and reports whether running it again could
 // repeat a Twilio side effect (CREATE, ACTION). A malformed task never
 // reaches Twilio, so it has none.
-func sideEffects(m *Message) (*Task, bool) {
-	t, err := DecodeTask(m.Data)
+func sideEffects(m *Message) (*task.Task, bool) {
+	t, err := task.Decode(m.Data)
 	return t, err == nil && hasSideEffects(t.Operation)
 }
 
@@ -279,7 +280,7 @@ const inProgressPoll = 2 * time.Second
 // nack would spend the subscription's delivery attempts in seconds and
 // could dead-letter a task whose first attempt is about to finish. After
 // InProgressWait it gives up and nacks.
-func (c IdempotencyConfig) waitInProgress(ctx context.Context, store taskstore.Store, next Func, m *Message) (*Result, error) {
+func (c IdempotencyConfig) waitInProgress(ctx context.Context, store taskstore.Store, next Func, m *Message) (*task.Result, error) {
 	deadline := time.Now().Add(c.InProgressWait)
 	for time.Now().Before(deadline) {
 		if !sleepCtx(ctx, inProgressPoll) {

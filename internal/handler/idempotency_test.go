@@ -19,6 +19,7 @@ import (
 	"github.com/connectorworks/twilio-worker/internal/codes"
 	"github.com/connectorworks/twilio-worker/internal/handler"
 	"github.com/connectorworks/twilio-worker/internal/sendmark"
+	"github.com/connectorworks/twilio-worker/internal/task"
 	"github.com/connectorworks/twilio-worker/internal/taskstore"
 )
 
@@ -97,13 +98,13 @@ func (s *fakeStore) Close() error { return nil }
 // With send it first announces a request with side effects, as the HTTP
 // transport does, and fails as a refused request does if that is refused.
 type fakeNext struct {
-	r     *handler.Result
+	r     *task.Result
 	err   error
 	send  bool
 	calls int
 }
 
-func (n *fakeNext) fn(ctx context.Context, _ *handler.Message) (*handler.Result, error) {
+func (n *fakeNext) fn(ctx context.Context, _ *handler.Message) (*task.Result, error) {
 	n.calls++
 	if n.send {
 		if err := sendmark.Sending(ctx); err != nil {
@@ -123,8 +124,8 @@ func withAttr(m *handler.Message, k, v string) *handler.Message {
 	return m
 }
 
-func succeeded() *handler.Result {
-	return &handler.Result{TaskID: "task-1", Entity: "Messages", Operation: "CREATE", Status: handler.StatusSucceeded,
+func succeeded() *task.Result {
+	return &task.Result{TaskID: "task-1", Entity: "Messages", Operation: "CREATE", Status: task.StatusSucceeded,
 		Payload: map[string]any{"Sid": "SM1"}, StartedAt: clockStamp, FinishedAt: clockStamp}
 }
 
@@ -152,7 +153,7 @@ func TestIdempotencyDoneRepublishes(t *testing.T) {
 	// A record that cannot be read is answered, not run again.
 	store.claim.Result = []byte(`{"taskId":`)
 	got, err = handler.Idempotency(store, idemCfg)(next.fn)(context.Background(), m)
-	if err != nil || next.calls != 0 || got.Status != handler.StatusFailed || got.Error.Code != codes.Internal {
+	if err != nil || next.calls != 0 || got.Status != task.StatusFailed || got.Error.Code != codes.Internal {
 		t.Errorf("unreadable record: got %+v, %v after %d calls; want FAILED INTERNAL, task not run", got, err, next.calls)
 	}
 }
@@ -196,9 +197,9 @@ func TestIdempotencyAbandoned(t *testing.T) {
 	}
 }
 
-func checkUnknownOutcome(t *testing.T, got *handler.Result, subject string) {
+func checkUnknownOutcome(t *testing.T, got *task.Result, subject string) {
 	t.Helper()
-	if got.Status != handler.StatusFailed || got.Error == nil || got.Error.Code != codes.DeadlineExceeded || got.Error.Retryable {
+	if got.Status != task.StatusFailed || got.Error == nil || got.Error.Code != codes.DeadlineExceeded || got.Error.Retryable {
 		t.Fatalf("result = %+v (error %+v), want FAILED DEADLINE_EXCEEDED, not retryable", got, got.Error)
 	}
 	for _, want := range []string{"this " + subject + " started", "unknown", "attempt 2", "atLeastOnce=true", "LIST"} {
@@ -209,13 +210,13 @@ func checkUnknownOutcome(t *testing.T, got *handler.Result, subject string) {
 	if got.TaskID != "task-1" || got.DeliveryAttempt != 2 || got.StartedAt != clockStamp {
 		t.Errorf("result names task %q attempt %d at %s, want task-1, 2, %s", got.TaskID, got.DeliveryAttempt, got.StartedAt, clockStamp)
 	}
-	if got.Operation == handler.OpCreate && got.Entity != "Messages" {
+	if got.Operation == task.OpCreate && got.Entity != "Messages" {
 		t.Errorf("entity = %q, want the canonical Messages", got.Entity)
 	}
 }
 
 // checkRecorded asserts that Finish stored exactly the returned result.
-func checkRecorded(t *testing.T, call finishCall, got *handler.Result) {
+func checkRecorded(t *testing.T, call finishCall, got *task.Result) {
 	t.Helper()
 	want, _ := json.Marshal(got)
 	if call.id != "task-1" || string(call.result) != string(want) || call.ttl != time.Hour {
@@ -350,7 +351,7 @@ func TestIdempotencyCanceledCreateIsAnswered(t *testing.T) {
 func TestIdempotencyUnprocessedUnmarks(t *testing.T) {
 	t.Parallel()
 	store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}}
-	throttledThenStopped := func(ctx context.Context, _ *handler.Message) (*handler.Result, error) {
+	throttledThenStopped := func(ctx context.Context, _ *handler.Message) (*task.Result, error) {
 		if err := sendmark.Sending(ctx); err != nil {
 			return nil, err
 		}
@@ -404,11 +405,11 @@ func TestIdempotencyMarkRefused(t *testing.T) {
 func TestIdempotencyMarkRefusedFullChain(t *testing.T) {
 	t.Parallel()
 	store := &fakeStore{claim: taskstore.Claim{State: taskstore.Abandoned, Attempt: 2}, markErr: taskstore.ErrLeaseLost}
-	ops := &fakeOps{do: func(ctx context.Context, _ *handler.Task) (handler.Output, error) {
+	ops := &fakeOps{do: func(ctx context.Context, _ *task.Task) (task.Output, error) {
 		if err := sendmark.Sending(ctx); err != nil { // as the HTTP transport does
-			return handler.Output{}, fmt.Errorf("not sending: %w (%w)", err, codes.ErrNotSent)
+			return task.Output{}, fmt.Errorf("not sending: %w (%w)", err, codes.ErrNotSent)
 		}
-		return handler.Output{Payload: map[string]any{"Sid": "SM1"}}, nil
+		return task.Output{Payload: map[string]any{"Sid": "SM1"}}, nil
 	}}
 	h := handler.Chain(handler.New(ops, clock), handler.Log(zap.NewNop()), handler.Idempotency(store, idemCfg),
 		handler.Classify(), handler.Timeout(time.Second), handler.Recover())
@@ -443,7 +444,7 @@ func TestIdempotencyLeaseLostWhileRunning(t *testing.T) {
 			t.Parallel()
 			store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1},
 				renewErr: taskstore.ErrLeaseLost, finishErr: c.finish}
-			slow := func(ctx context.Context, _ *handler.Message) (*handler.Result, error) {
+			slow := func(ctx context.Context, _ *handler.Message) (*task.Result, error) {
 				if c.send {
 					if err := sendmark.Sending(ctx); err != nil {
 						return nil, err
@@ -470,7 +471,7 @@ func TestIdempotencyRenewsLease(t *testing.T) {
 	store := &fakeStore{claim: taskstore.Claim{State: taskstore.Abandoned, Attempt: 3}}
 	cfg := idemCfg
 	cfg.Lease = 30 * time.Millisecond
-	slow := func(ctx context.Context, m *handler.Message) (*handler.Result, error) {
+	slow := func(ctx context.Context, m *handler.Message) (*task.Result, error) {
 		time.Sleep(200 * time.Millisecond)
 		return succeeded(), nil
 	}
@@ -527,7 +528,7 @@ func TestIdempotencyFinishLosesRace(t *testing.T) {
 	store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}, earlier: []byte(earlier)}
 	next := &fakeNext{r: succeeded()}
 	got, err := handler.Idempotency(store, idemCfg)(next.fn)(context.Background(), msg(createTask))
-	if err != nil || got == nil || got.Status != handler.StatusFailed || got.Error == nil ||
+	if err != nil || got == nil || got.Status != task.StatusFailed || got.Error == nil ||
 		got.Error.Code != codes.DeadlineExceeded || got.DeliveryAttempt != 2 {
 		t.Fatalf("got %+v, %v; want the earlier FAILED result with this delivery's attempt 2", got, err)
 	}
@@ -557,18 +558,18 @@ func TestIdempotencyWithoutTaskID(t *testing.T) {
 // without a second call to Twilio.
 func TestIdempotencyFullChain(t *testing.T) {
 	t.Parallel()
-	ops := &fakeOps{do: func(ctx context.Context, _ *handler.Task) (handler.Output, error) {
+	ops := &fakeOps{do: func(ctx context.Context, _ *task.Task) (task.Output, error) {
 		if err := sendmark.Sending(ctx); err != nil { // as the HTTP transport does
-			return handler.Output{}, err
+			return task.Output{}, err
 		}
-		return handler.Output{Payload: map[string]any{"Sid": "SM1"}}, ctx.Err()
+		return task.Output{Payload: map[string]any{"Sid": "SM1"}}, ctx.Err()
 	}}
 	h := handler.Chain(handler.New(ops, clock), handler.Log(zap.NewNop()),
 		handler.Idempotency(taskstore.NewMemory(nil), idemCfg),
 		handler.Classify(), handler.Timeout(time.Second), handler.Recover())
 
 	first, err := h(context.Background(), msg(createTask))
-	if err != nil || first.Status != handler.StatusSucceeded {
+	if err != nil || first.Status != task.StatusSucceeded {
 		t.Fatalf("first delivery: %+v, %v; want SUCCEEDED", first, err)
 	}
 	again, err := h(context.Background(), msg(createTask))

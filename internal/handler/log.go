@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // Log returns a Middleware that writes exactly one line per task when the
@@ -28,7 +29,7 @@ func Log(logger *zap.Logger) Middleware {
 		logger = zap.NewNop()
 	}
 	return func(next Func) Func {
-		return func(ctx context.Context, m *Message) (*Result, error) {
+		return func(ctx context.Context, m *Message) (*task.Result, error) {
 			start := time.Now()
 			r, err := next(ctx, m)
 			level, msg, fields := outcome(m, r, err)
@@ -40,9 +41,9 @@ func Log(logger *zap.Logger) Middleware {
 	}
 }
 
-func outcome(m *Message, r *Result, err error) (zapcore.Level, string, []zap.Field) {
+func outcome(m *Message, r *task.Result, err error) (zapcore.Level, string, []zap.Field) {
 	if r == nil {
-		r = &Result{TaskID: m.TaskID(), Status: StatusFailed}
+		r = &task.Result{TaskID: m.TaskID(), Status: task.StatusFailed}
 	}
 	level, msg, status, info := zapcore.InfoLevel, "task succeeded", r.Status, r.Error
 	switch {
@@ -52,15 +53,15 @@ func outcome(m *Message, r *Result, err error) (zapcore.Level, string, []zap.Fie
 		msg, status, info = "another attempt at this task is in progress; not acknowledged, it will be redelivered", "IN_PROGRESS", nil
 	case err != nil:
 		info = errorInfo(err, r.Operation)
-		level, msg, status = levelFor(info.Code), "task failed without a result", StatusFailed
-	case r.Status != StatusSucceeded:
+		level, msg, status = levelFor(info.Code), "task failed without a result", task.StatusFailed
+	case r.Status != task.StatusSucceeded:
 		level, msg = levelFor(""), "task failed"
 		if info != nil {
 			level = levelFor(info.Code)
 		}
 	}
-	fields := []zap.Field{zap.String("task_id", clip(r.TaskID)), zap.String("message_id", clip(m.ID)),
-		zap.String("entity", clip(r.Entity)), zap.String("operation", clip(r.Operation)),
+	fields := []zap.Field{zap.String("task_id", task.Clip(r.TaskID)), zap.String("message_id", task.Clip(m.ID)),
+		zap.String("entity", task.Clip(r.Entity)), zap.String("operation", task.Clip(r.Operation)),
 		zap.String("status", status), zap.Int("delivery_attempt", m.DeliveryAttempt)}
 	if info != nil {
 		fields = append(fields, zap.String("error_code", string(info.Code)), zap.Bool("retryable", info.Retryable),

@@ -13,6 +13,7 @@ import (
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
 	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 const secret = "s3cr3t-token"
@@ -20,7 +21,7 @@ const secret = "s3cr3t-token"
 // logCase is one task through the chain and the log line it must produce.
 type logCase struct {
 	data   string
-	do     func(context.Context, *handler.Task) (handler.Output, error)
+	do     func(context.Context, *task.Task) (task.Output, error)
 	cancel bool
 	level  zapcore.Level
 	fields map[string]any // expected values; duration is checked separately
@@ -39,19 +40,19 @@ func logCases() []logCase {
 		return []any{"error_code", string(code), "retryable", retryable, "twilio_code", twilio, "http_status", status}
 	}
 	return []logCase{
-		{data: withSecret, do: returns(handler.Output{Payload: map[string]any{"Sid": "SM1", "Body": secret}}, nil),
+		{data: withSecret, do: returns(task.Output{Payload: map[string]any{"Sid": "SM1", "Body": secret}}, nil),
 			level: zapcore.InfoLevel, fields: fields("Messages", "CREATE", "SUCCEEDED")},
 		{data: withSecret, do: fails(twilioErr(400, 21211, "The 'To' number "+secret+" is not a valid phone number.")),
 			level: zapcore.WarnLevel, fields: fields("Messages", "CREATE", "FAILED", failure(codes.InvalidArgument, false, 21211, 400)...)},
 		{data: getTask, do: fails(twilioErr(500, 20500, "Internal Server Error")),
 			level: zapcore.ErrorLevel, fields: fields("Messages", "GET", "FAILED", failure(codes.Unavailable, true, 20500, 500)...)},
-		{data: withSecret, do: func(context.Context, *handler.Task) (handler.Output, error) { panic("bad payload " + secret) },
+		{data: withSecret, do: func(context.Context, *task.Task) (task.Output, error) { panic("bad payload " + secret) },
 			level: zapcore.ErrorLevel, fields: fields("Messages", "CREATE", "FAILED", failure(codes.Internal, false, 0, 0)...)},
 		{data: `{"entity":"Messages","operation":"CREATE","connectorInputPayload":{"Body":"` + secret + `"`,
 			level: zapcore.WarnLevel, fields: fields("", "", "FAILED", failure(codes.InvalidArgument, false, 0, 0)...)},
 		{data: `{"entity":"Nope","operation":"LIST"}`, do: fails(codes.Errorf(codes.NotFound, "unknown entity %q", secret)),
 			level: zapcore.WarnLevel, fields: fields("Nope", "LIST", "FAILED", failure(codes.NotFound, false, 0, 0)...)},
-		{data: getTask, cancel: true, do: func(ctx context.Context, _ *handler.Task) (handler.Output, error) { return handler.Output{}, ctx.Err() },
+		{data: getTask, cancel: true, do: func(ctx context.Context, _ *task.Task) (task.Output, error) { return task.Output{}, ctx.Err() },
 			level: zapcore.InfoLevel, fields: fields("", "", "CANCELED")},
 	}
 }

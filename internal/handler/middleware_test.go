@@ -14,6 +14,7 @@ import (
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
 	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 func msg(data string) *handler.Message {
@@ -25,7 +26,7 @@ func TestChainOrder(t *testing.T) {
 	var trace []string
 	layer := func(name string) handler.Middleware {
 		return func(next handler.Func) handler.Func {
-			return func(ctx context.Context, m *handler.Message) (*handler.Result, error) {
+			return func(ctx context.Context, m *handler.Message) (*task.Result, error) {
 				trace = append(trace, name+">")
 				r, err := next(ctx, m)
 				trace = append(trace, "<"+name)
@@ -33,9 +34,9 @@ func TestChainOrder(t *testing.T) {
 			}
 		}
 	}
-	h := handler.Chain(func(context.Context, *handler.Message) (*handler.Result, error) {
+	h := handler.Chain(func(context.Context, *handler.Message) (*task.Result, error) {
 		trace = append(trace, "h")
-		return &handler.Result{}, nil
+		return &task.Result{}, nil
 	}, layer("a"), layer("b"))
 	if _, err := h(context.Background(), msg("{}")); err != nil {
 		t.Fatal(err)
@@ -47,12 +48,12 @@ func TestChainOrder(t *testing.T) {
 
 func TestPanicBecomesInternal(t *testing.T) {
 	t.Parallel()
-	ops := &fakeOps{do: func(context.Context, *handler.Task) (handler.Output, error) { panic("kaboom") }}
+	ops := &fakeOps{do: func(context.Context, *task.Task) (task.Output, error) { panic("kaboom") }}
 	got, err := fullChain(ops)(context.Background(), msg(getTask))
 	if err != nil {
 		t.Fatalf("chain returned error %v; want a FAILED result", err)
 	}
-	if got.Status != handler.StatusFailed || got.Error == nil || got.Error.Code != codes.Internal {
+	if got.Status != task.StatusFailed || got.Error == nil || got.Error.Code != codes.Internal {
 		t.Fatalf("result = %+v, want FAILED INTERNAL", got)
 	}
 	if want := "internal error: panic: kaboom"; got.Error.Message != want {
@@ -73,7 +74,7 @@ func TestPanicBecomesInternal(t *testing.T) {
 // context.Canceled, which Classify would otherwise pass through.
 func TestRecoverPanicWithCanceled(t *testing.T) {
 	t.Parallel()
-	h := handler.Recover()(func(context.Context, *handler.Message) (*handler.Result, error) { panic(context.Canceled) })
+	h := handler.Recover()(func(context.Context, *handler.Message) (*task.Result, error) { panic(context.Canceled) })
 	r, err := h(context.Background(), msg(getTask))
 	if r == nil || errors.Is(err, context.Canceled) {
 		t.Fatalf("Recover = %v, %v; want a result and an INTERNAL error that is not context.Canceled", r, err)
@@ -85,13 +86,13 @@ func TestRecoverPanicWithCanceled(t *testing.T) {
 
 func TestCanceledIsPassedThrough(t *testing.T) {
 	t.Parallel()
-	for name, do := range map[string]func(context.Context, *handler.Task) (handler.Output, error){
-		"ctx.Err": func(ctx context.Context, _ *handler.Task) (handler.Output, error) { return handler.Output{}, ctx.Err() },
-		"wrapped": func(ctx context.Context, _ *handler.Task) (handler.Output, error) {
-			return handler.Output{}, &url.Error{Op: "Post", URL: "u", Err: ctx.Err()}
+	for name, do := range map[string]func(context.Context, *task.Task) (task.Output, error){
+		"ctx.Err": func(ctx context.Context, _ *task.Task) (task.Output, error) { return task.Output{}, ctx.Err() },
+		"wrapped": func(ctx context.Context, _ *task.Task) (task.Output, error) {
+			return task.Output{}, &url.Error{Op: "Post", URL: "u", Err: ctx.Err()}
 		},
-		"codes cause": func(ctx context.Context, _ *handler.Task) (handler.Output, error) {
-			return handler.Output{}, &codes.Error{Code: codes.Unavailable, Message: "x", Err: ctx.Err()}
+		"codes cause": func(ctx context.Context, _ *task.Task) (task.Output, error) {
+			return task.Output{}, &codes.Error{Code: codes.Unavailable, Message: "x", Err: ctx.Err()}
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -121,12 +122,12 @@ func TestClassifyWithoutResult(t *testing.T) {
 		{"error only", codes.Errorf(codes.NotFound, "gone"), codes.NotFound, "gone"},
 	}
 	for _, tt := range tests {
-		h := handler.Classify()(func(context.Context, *handler.Message) (*handler.Result, error) { return nil, tt.err })
+		h := handler.Classify()(func(context.Context, *handler.Message) (*task.Result, error) { return nil, tt.err })
 		r, err := h(context.Background(), msg(`{"entity":"Calls","operation":"list"}`))
 		if err != nil || r == nil {
 			t.Fatalf("%s: Classify = %v, %v; want a result", tt.name, r, err)
 		}
-		if r.Status != handler.StatusFailed || r.Error.Code != tt.code || !strings.Contains(r.Error.Message, tt.msg) {
+		if r.Status != task.StatusFailed || r.Error.Code != tt.code || !strings.Contains(r.Error.Message, tt.msg) {
 			t.Errorf("%s: result %+v error %+v, want FAILED %s containing %q", tt.name, r, r.Error, tt.code, tt.msg)
 		}
 		if r.TaskID != "task-1" || r.Entity != "Calls" || r.Operation != "LIST" {
@@ -137,11 +138,11 @@ func TestClassifyWithoutResult(t *testing.T) {
 
 func TestClassifyClearsSuccessFields(t *testing.T) {
 	t.Parallel()
-	h := handler.Classify()(func(context.Context, *handler.Message) (*handler.Result, error) {
-		return &handler.Result{TaskID: "t", Status: handler.StatusSucceeded, Payload: []any{}, NextPageToken: "n"}, errors.New("late failure")
+	h := handler.Classify()(func(context.Context, *handler.Message) (*task.Result, error) {
+		return &task.Result{TaskID: "t", Status: task.StatusSucceeded, Payload: []any{}, NextPageToken: "n"}, errors.New("late failure")
 	})
 	r, _ := h(context.Background(), msg("{}"))
-	if r.Status != handler.StatusFailed || r.Payload != nil || r.NextPageToken != "" {
+	if r.Status != task.StatusFailed || r.Payload != nil || r.NextPageToken != "" {
 		t.Errorf("result = %+v, want FAILED without payload or next-page token", r)
 	}
 }
@@ -150,9 +151,9 @@ func TestTimeout(t *testing.T) {
 	t.Parallel()
 	var deadline time.Time
 	var has bool
-	probe := func(ctx context.Context, _ *handler.Message) (*handler.Result, error) {
+	probe := func(ctx context.Context, _ *handler.Message) (*task.Result, error) {
 		deadline, has = ctx.Deadline()
-		return &handler.Result{}, nil
+		return &task.Result{}, nil
 	}
 	handler.Timeout(0)(probe)(context.Background(), msg("{}"))
 	if has {
@@ -175,7 +176,7 @@ func TestNew(t *testing.T) {
 	if ce, ok := codes.As(err); !ok || ce.Code != codes.InvalidArgument {
 		t.Errorf("error = %v, want INVALID_ARGUMENT", err)
 	}
-	want := &handler.Result{TaskID: "task-1", Entity: "Calls", Operation: "GET", Status: handler.StatusFailed,
+	want := &task.Result{TaskID: "task-1", Entity: "Calls", Operation: "GET", Status: task.StatusFailed,
 		DeliveryAttempt: 2, StartedAt: clockStamp, FinishedAt: clockStamp}
 	if diff := cmp.Diff(want, r); diff != "" {
 		t.Errorf("result (-want +got):\n%s", diff)
@@ -189,7 +190,7 @@ func TestNew(t *testing.T) {
 	m := msg(`{"entity":"calls","operation":"DELETE","entityId":"CA1"}`)
 	m.Attributes = nil
 	r, err = handler.New(ops, nil)(context.Background(), m)
-	if !errors.Is(err, boom) || r == nil || r.Status != handler.StatusFailed || r.TaskID != "msg-1" {
+	if !errors.Is(err, boom) || r == nil || r.Status != task.StatusFailed || r.TaskID != "msg-1" {
 		t.Errorf("New = %+v, %v; want FAILED partial result for msg-1 and the Do error", r, err)
 	}
 	got := ops.calls()

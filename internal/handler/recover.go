@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // Recover returns a Middleware that turns a panic in the inner Func into a
@@ -20,7 +21,7 @@ import (
 // which Classify would otherwise pass through instead of answering.
 func Recover() Middleware {
 	return func(next Func) Func {
-		return func(ctx context.Context, m *Message) (r *Result, err error) {
+		return func(ctx context.Context, m *Message) (r *task.Result, err error) {
 			start := time.Now()
 			defer func() {
 				if p := recover(); p != nil {

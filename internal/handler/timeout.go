@@ -3,6 +3,8 @@ package handler
 import (
 	"context"
 	"time"
+
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // Timeout returns a Middleware that gives each task at most d to run, via
@@ -14,7 +16,7 @@ func Timeout(d time.Duration) Middleware {
 		if d <= 0 {
 			return next
 		}
-		return func(ctx context.Context, m *Message) (*Result, error) {
+		return func(ctx context.Context, m *Message) (*task.Result, error) {
 			ctx, cancel := context.WithTimeout(ctx, d)
 			defer cancel()
 			return next(ctx, m)

@@ -10,7 +10,7 @@ import (
 
 	"github.com/connectorworks/twilio-worker/internal/entities"
 	"github.com/connectorworks/twilio-worker/internal/entities/example"
-	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // Catalogue is the list of entities (kind, operations) and actions.
@@ -75,10 +75,10 @@ func inputs(ins []entities.Input) []Input {
 
 // Action is one action: its inputs and an example ACTION task.
 type Action struct {
-	Action      string       `json:"action"`
-	Description string       `json:"description"`
-	Inputs      []Input      `json:"inputs"`
-	Example     handler.Task `json:"example"`
+	Action      string    `json:"action"`
+	Description string    `json:"description"`
+	Inputs      []Input   `json:"inputs"`
+	Example     task.Task `json:"example"`
 }
 
 // DescribeAction describes a.

@@ -3,7 +3,7 @@ package describe
 import (
 	"github.com/connectorworks/twilio-worker/internal/entities"
 	"github.com/connectorworks/twilio-worker/internal/entities/example"
-	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // Entity describes one entity. Inputs holds the payload inputs of CREATE
@@ -23,7 +23,7 @@ type Entity struct {
 	EntityID     *EntityID               `json:"entityId,omitempty"`
 	Columns      []Column                `json:"columns"`
 	Inputs       map[entities.Op][]Input `json:"inputs,omitempty"`
-	Examples     []handler.Task          `json:"examples"`
+	Examples     []task.Task             `json:"examples"`
 }
 
 // EntityID says how a task names one row: Form is the entityId's shape,

@@ -10,7 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/connectorworks/twilio-worker/internal/entities"
-	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // WriteText prints the catalogue as two aligned tables.
@@ -147,7 +147,7 @@ func (a Action) WriteText(w io.Writer) error {
 
 // writeTasks prints tasks as compact JSON, one per line, so they can be
 // piped into `worker local` as they are.
-func writeTasks(w io.Writer, tasks ...handler.Task) error {
+func writeTasks(w io.Writer, tasks ...task.Task) error {
 	for _, t := range tasks {
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)

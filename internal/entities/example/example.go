@@ -2,14 +2,14 @@
 // and actions, with plausible values that satisfy every parameter's type,
 // enum, pattern and format. `worker describe` prints them and the schema
 // generator embeds their payloads, so the tests that validate them against
-// handler.DecodeTask, the executor and schemas/entities check all three.
+// task.Decode, the executor and schemas/entities check all three.
 package example
 
 import (
 	"slices"
 
 	"github.com/connectorworks/twilio-worker/internal/entities"
-	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
 // PageSize is the listEntitiesPageSize of LIST examples (the default,
@@ -35,8 +35,8 @@ type Builder struct {
 // parents in the filterClause, GET, UPDATE and DELETE by entityId (composite
 // for child entities), CREATE and UPDATE with a payload of the required
 // inputs plus the showcase ones (or the first input when that is all).
-func (b *Builder) Task(e *entities.Entity, op entities.Op) handler.Task {
-	t := handler.Task{Entity: e.Name, Operation: string(op)}
+func (b *Builder) Task(e *entities.Entity, op entities.Op) task.Task {
+	t := task.Task{Entity: e.Name, Operation: string(op)}
 	switch op {
 	case entities.List:
 		t.FilterClause = b.ParentFilter(e)
@@ -54,8 +54,8 @@ func (b *Builder) Task(e *entities.Entity, op entities.Op) handler.Task {
 
 // Tasks builds one example task per operation e supports, in the
 // contract's order.
-func (b *Builder) Tasks(e *entities.Entity) []handler.Task {
-	var out []handler.Task
+func (b *Builder) Tasks(e *entities.Entity) []task.Task {
+	var out []task.Task
 	for _, op := range e.Ops() {
 		out = append(out, b.Task(e, op))
 	}
@@ -63,8 +63,8 @@ func (b *Builder) Tasks(e *entities.Entity) []handler.Task {
 }
 
 // Action builds an example ACTION task.
-func (b *Builder) Action(a *entities.Action) handler.Task {
-	return handler.Task{Operation: handler.OpAction, Action: a.Name, Payload: b.Payload(nil, a.Inputs)}
+func (b *Builder) Action(a *entities.Action) task.Task {
+	return task.Task{Operation: task.OpAction, Action: a.Name, Payload: b.Payload(nil, a.Inputs)}
 }
 
 // Payload builds an example connectorInputPayload from ins, in the

@@ -1,4 +1,4 @@
-package handler_test
+package task_test
 
 import (
 	"strconv"
@@ -6,13 +6,13 @@ import (
 	"testing"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
-	"github.com/connectorworks/twilio-worker/internal/handler"
+	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
-func TestDecodeTaskRejects(t *testing.T) {
+func TestDecodeRejects(t *testing.T) {
 	t.Parallel()
 	const list = `{"entity":"Messages","operation":"LIST"`
-	tooBig := `{"entity":"` + strings.Repeat("a", handler.MaxTaskBytes) + `","operation":"LIST"}`
+	tooBig := `{"entity":"` + strings.Repeat("a", task.MaxBytes) + `","operation":"LIST"}`
 	tests := []struct {
 		name, in string
 		want     []string // substrings of the message
@@ -31,7 +31,7 @@ func TestDecodeTaskRejects(t *testing.T) {
 		{"trailing object", list + `}{"operation":"GET"}`, []string{"unexpected data after the task object", "exactly one JSON object"}},
 		{"trailing garbage", list + `} x`, []string{"unexpected data after the task object"}},
 		{"duplicate field", `{"entity":"Messages","operation":"GET","operation":"DELETE","entityId":"SM1"}`, []string{`field "operation" appears more than once`}},
-		{"too deep", `{"entity":"M","operation":"CREATE","connectorInputPayload":{"a":` + strings.Repeat("[", handler.MaxDepth-1) + strings.Repeat("]", handler.MaxDepth-1) + `}}`,
+		{"too deep", `{"entity":"M","operation":"CREATE","connectorInputPayload":{"a":` + strings.Repeat("[", task.MaxDepth-1) + strings.Repeat("]", task.MaxDepth-1) + `}}`,
 			[]string{"more than 64 levels deep"}},
 		{"unknown field", list + `,"pageSize":10}`, []string{`unknown field "pageSize"`, "allowed fields: entity, operation, action, entityId, filterClause, connectorInputPayload, listEntitiesPageSize, listEntitiesPageToken, listEntitiesSortByColumns", `starting with "x-" are ignored`}},
 		{"unknown fields sorted", list + `,"zeta":1,"alpha":2}`, []string{`unknown fields "alpha", "zeta"`}},
@@ -82,12 +82,12 @@ func TestDecodeTaskRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			task, err := handler.DecodeTask([]byte(tt.in))
+			tk, err := task.Decode([]byte(tt.in))
 			if err == nil {
-				t.Fatalf("DecodeTask accepted it: %+v", task)
+				t.Fatalf("Decode accepted it: %+v", tk)
 			}
-			if task == nil {
-				t.Error("DecodeTask returned a nil Task with its error; want a non-nil one")
+			if tk == nil {
+				t.Error("Decode returned a nil Task with its error; want a non-nil one")
 			}
 			ce, ok := codes.As(err)
 			if !ok || ce.Code != codes.InvalidArgument {
@@ -105,9 +105,9 @@ func TestDecodeTaskRejects(t *testing.T) {
 	}
 }
 
-// TestDecodeTaskNamesRejectedTasks: a rejected task's result should still
+// TestDecodeNamesRejectedTasks: a rejected task's result should still
 // say which entity and operation it was about.
-func TestDecodeTaskNamesRejectedTasks(t *testing.T) {
+func TestDecodeNamesRejectedTasks(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ in, entity, op string }{
 		{`{"entity":"Messages","operation":"get","bogus":1}`, "Messages", "GET"},
@@ -117,30 +117,12 @@ func TestDecodeTaskNamesRejectedTasks(t *testing.T) {
 		{`not json`, "", ""},
 	}
 	for _, tt := range tests {
-		task, err := handler.DecodeTask([]byte(tt.in))
+		tk, err := task.Decode([]byte(tt.in))
 		if err == nil {
-			t.Fatalf("DecodeTask(%s) accepted it", tt.in)
+			t.Fatalf("Decode(%s) accepted it", tt.in)
 		}
-		if task.Entity != tt.entity || task.Operation != tt.op {
-			t.Errorf("DecodeTask(%s) named entity %q operation %q, want %q %q", tt.in, task.Entity, task.Operation, tt.entity, tt.op)
-		}
-	}
-}
-
-func TestMessageTaskID(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		attrs map[string]string
-		want  string
-	}{
-		{nil, "m-1"},
-		{map[string]string{"taskId": ""}, "m-1"},
-		{map[string]string{"taskId": "caller-42"}, "caller-42"},
-	}
-	for _, tt := range tests {
-		m := &handler.Message{ID: "m-1", Attributes: tt.attrs}
-		if got := m.TaskID(); got != tt.want {
-			t.Errorf("TaskID with attributes %v = %q, want %q", tt.attrs, got, tt.want)
+		if tk.Entity != tt.entity || tk.Operation != tt.op {
+			t.Errorf("Decode(%s) named entity %q operation %q, want %q %q", tt.in, tk.Entity, tk.Operation, tt.entity, tt.op)
 		}
 	}
 }

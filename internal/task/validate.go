@@ -1,4 +1,4 @@
-package handler
+package task
 
 import "strings"
 
@@ -55,7 +55,7 @@ func validate(t *Task, f rawFields) error {
 		return invalid("operation is required; allowed: %s (case-insensitive)", operations)
 	}
 	if !isOperation(t.Operation) {
-		return invalid("operation %q is not one of %s (case-insensitive)", clip(t.Operation), operations)
+		return invalid("operation %q is not one of %s (case-insensitive)", Clip(t.Operation), operations)
 	}
 	for _, name := range taskFields {
 		ops := opsTaking(name)

@@ -1,4 +1,4 @@
-package handler
+package task
 
 import (
 	"bytes"
@@ -51,7 +51,7 @@ func checkFieldNames(f rawFields) error {
 		if i > 0 {
 			b.WriteString(",")
 		}
-		fmt.Fprintf(&b, " %q", clip(name))
+		fmt.Fprintf(&b, " %q", Clip(name))
 		if hint := caseMatch(name); hint != "" {
 			fmt.Fprintf(&b, " (did you mean %q? field names are case-sensitive)", hint)
 		}
@@ -150,7 +150,7 @@ func decodePageSize(raw json.RawMessage) (int, error) {
 	n, err := strconv.ParseFloat(string(raw), 64)
 	if err != nil || n != math.Trunc(n) || n < 1 || n > MaxPageSize {
 		return 0, invalid("%s must be an integer from 1 to %d, got %s; omit it for the default of 25",
-			fieldPageSize, MaxPageSize, clip(string(raw)))
+			fieldPageSize, MaxPageSize, Clip(string(raw)))
 	}
 	return int(n), nil
 }

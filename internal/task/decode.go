@@ -1,4 +1,4 @@
-package handler
+package task
 
 import (
 	"bytes"
@@ -15,8 +15,8 @@ type rawFields map[string]json.RawMessage
 // readObject checks the envelope rules (size, UTF-8, depth, exactly one
 // object, no duplicate field) and splits the object into its fields.
 func readObject(data []byte) (rawFields, error) {
-	if len(data) > MaxTaskBytes {
-		return nil, invalid("task message is %d bytes; the limit is %d bytes (10 MB)", len(data), MaxTaskBytes)
+	if len(data) > MaxBytes {
+		return nil, invalid("task message is %d bytes; the limit is %d bytes (10 MB)", len(data), MaxBytes)
 	}
 	if !utf8.Valid(data) {
 		return nil, invalid("task message is not valid UTF-8 (first bad byte at offset %d); send UTF-8 encoded JSON", badUTF8(data))
@@ -54,7 +54,7 @@ func splitObject(data []byte) (rawFields, error) {
 			return nil, syntaxError(err)
 		}
 		if _, dup := fields[name]; dup {
-			return nil, invalid("field %q appears more than once; give each field once", clip(name))
+			return nil, invalid("field %q appears more than once; give each field once", Clip(name))
 		}
 		fields[name] = v
 	}
@@ -146,18 +146,4 @@ func badUTF8(data []byte) int {
 		i += size
 	}
 	return len(data)
-}
-
-// clip shortens a caller-supplied value echoed in an error message, so a
-// 10 MB field name does not become a 10 MB result.
-func clip(s string) string {
-	const limit = 64
-	if len(s) <= limit {
-		return s
-	}
-	cut := limit
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }
