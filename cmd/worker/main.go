@@ -81,7 +81,7 @@ func runWorker(ctx context.Context, local bool, args []string, getenv func(strin
 	useRedisLogger(log)
 	log.Info("starting", zap.String("version", version), zap.Bool("local", local), zap.Int("nodes", cfg.Nodes))
 	if local {
-		return runLocal(ctx, cfg, stdin, stdout, log)
+		return runLocal(ctx, cfg, stdin, stdout, stderr, log)
 	}
 	return runCloud(ctx, cfg, log)
 }
