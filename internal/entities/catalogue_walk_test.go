@@ -300,7 +300,8 @@ func (w *walk) get(t *testing.T) {
 	}
 }
 
-func (w *walk) create(t *testing.T) {
+// createPayload is the example CREATE payload, addressing the subject.
+func (w *walk) createPayload() map[string]any {
 	payload := w.b.Task(w.e, entities.Create).Payload
 	for _, in := range w.e.Creates {
 		// Path inputs name existing rows: the subject's parents, and for
@@ -310,6 +311,11 @@ func (w *walk) create(t *testing.T) {
 		}
 	}
 	maps.Copy(payload, walkCreateExtras[w.e.Name])
+	return payload
+}
+
+func (w *walk) create(t *testing.T) {
+	payload := w.createPayload()
 	r := w.succeed(t, handler.Task{Operation: handler.OpCreate, Payload: payload})
 	out, ok := r.Payload.(map[string]any)
 	if !ok {

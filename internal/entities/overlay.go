@@ -30,8 +30,9 @@ var droppedFields = map[string]bool{
 }
 
 // numericText are fields Twilio sends as JSON strings holding numbers. Rows
-// keep Twilio's strings, but the columns are typed as numbers so filters
-// and sorting compare them as numbers ("10" after "9").
+// keep Twilio's strings (and the column's Type stays string, which is what
+// describe and the row schemas show), but filters and sorting compare them
+// as these types ("10" after "9"): the column's CompareAs.
 var numericText = map[string]Type{
 	"price": TNumber, "num_segments": TInteger, "num_media": TInteger, "duration": TInteger,
 	"queue_time": TInteger, "count": TNumber, "usage": TNumber, "current_value": TNumber,
@@ -191,7 +192,7 @@ func (e *Entity) setColumns(s *Spec) {
 		}
 		c := Column{Name: ColumnName(f.Path), Field: f.Path, Type: f.Type, Format: f.Format, Enum: f.Enum}
 		if t, ok := numericText[f.Path]; ok && f.Type == TString {
-			c.Type, c.NumericText = t, true
+			c.CompareAs = t
 		}
 		c.Key = c.Name == e.Key
 		c.Filter = filters[f.Path]
