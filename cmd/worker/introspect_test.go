@@ -145,6 +145,10 @@ func TestDescribeTypesAreWhatResultsCarry(t *testing.T) {
 			t.Errorf("%s: %+v, want type string, compared as %q", name, c, compare)
 		}
 	}
+	i := slices.IndexFunc(d.Inputs[entities.Create], func(in describe.Input) bool { return in.Name == "Body" })
+	if i < 0 || d.Inputs[entities.Create][i].MaxLength != 1600 {
+		t.Errorf("CREATE inputs %+v: want Body with maxLength 1600", d.Inputs[entities.Create])
+	}
 	out := mustRun(t, "describe", "Messages")
 	if f := lineFields(out, "Price"); !slices.Equal(f, []string{"Price", "string", "(compared", "as", "number)"}) {
 		t.Errorf("text line of Price: %q", f)

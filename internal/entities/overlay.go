@@ -39,6 +39,16 @@ var numericText = map[string]Type{
 	"trigger_value": TNumber, "balance": TNumber,
 }
 
+// maxChars are Twilio's documented length limits on parameters, by
+// Entity.Parameter, in characters (Unicode code points), which its
+// specification does not state: checked before any request, for every
+// operation and action that sends the parameter.
+var maxChars = map[string]int{
+	// "The concatenated message body exceeds the 1600 character limit"
+	// (error 21617); SendMessage sends the same Body.
+	"Messages.Body": 1600,
+}
+
 // overlay is the per-entity part of the overlay.
 type overlay struct {
 	aliases            []string
@@ -277,21 +287,9 @@ func (e *Entity) setInputs(s *Spec) {
 		if e.CreateOnInstance {
 			params = s.Update
 		}
-		e.Creates = append(pathInputs, inputs(params)...)
+		e.Creates = append(pathInputs, inputs(e.Name, params)...)
 	}
 	if e.ops[Update] {
-		e.Updates = inputs(s.Update)
+		e.Updates = inputs(e.Name, s.Update)
 	}
-}
-
-func inputs(params []Param) []Input {
-	out := make([]Input, 0, len(params))
-	for _, p := range params {
-		in := Input{Name: inputName(p.Name), Param: p}
-		if in.Name != p.Name {
-			in.Aliases = []string{p.Name}
-		}
-		out = append(out, in)
-	}
-	return out
 }

@@ -42,6 +42,10 @@ type Param struct {
 	Enum     []string
 	Pattern  string
 	Required bool
+	// MaxChars is the most characters (Unicode code points) a string may
+	// have, 0 for no limit. Twilio's specification states none: the
+	// overlay sets Twilio's documented limits (maxChars).
+	MaxChars int
 }
 
 // Spec is the generated, spec-derived description of one entity: Twilio's

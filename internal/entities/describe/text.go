@@ -126,6 +126,9 @@ func (in Input) constraints() string {
 	if in.Format != "" {
 		parts = append(parts, "format "+in.Format)
 	}
+	if in.MaxLength > 0 {
+		parts = append(parts, fmt.Sprintf("at most %d characters", in.MaxLength))
+	}
 	if len(in.Aliases) > 0 {
 		parts = append(parts, "alias "+strings.Join(in.Aliases, ", "))
 	}
