@@ -200,12 +200,16 @@ func TestConfigNeverShowsPasswords(t *testing.T) {
 			}
 		})
 	}
-	// The help shows built-in defaults, never the environment's values.
-	var out strings.Builder
-	err := run(t.Context(), []string{"worker", "--help"}, env(map[string]string{
-		"TASK_STORE": "redis://default:" + pw + "@10.0.0.5:6379/0", "TWILIO_BASE_URL": "https://u:" + pw + "@h"}), nil, &out, &out)
-	if err != nil || strings.Contains(out.String(), pw) {
-		t.Errorf("--help: %v, shows the password: %v", err, strings.Contains(out.String(), pw))
+	// The help shows built-in defaults, never the environment's values; a
+	// flag error prints no usage with defaults either.
+	secrets := env(map[string]string{"TASK_STORE": "redis://default:" + pw + "@10.0.0.5:6379/0",
+		"TWILIO_BASE_URL": "https://u:" + pw + "@h"})
+	for _, args := range [][]string{{"--help"}, {"local", "--help"}, {"--bogus"}} {
+		var out strings.Builder
+		err := run(t.Context(), append([]string{"worker"}, args...), secrets, nil, &out, &out)
+		if strings.Contains(out.String(), pw) || err != nil && strings.Contains(err.Error(), pw) {
+			t.Errorf("worker %v shows the password:\n%s%v", args, out.String(), err)
+		}
 	}
 }
 
