@@ -5,12 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
-
-	"go.uber.org/zap/zapcore"
 
 	"github.com/connectorworks/twilio-worker/internal/secret"
 	"github.com/connectorworks/twilio-worker/internal/twiliohttp"
@@ -29,7 +25,7 @@ type Config struct {
 	AuthTokenSecret string
 	TwilioBaseURL   string
 	ConnectionName  string
-	LogLevel        string
+	LogLevel        string // debug, info, warn or error (normalised)
 	TaskTimeout     time.Duration
 	MaxInFlight     int
 	ShutdownGrace   time.Duration
@@ -48,90 +44,158 @@ type Config struct {
 // errConfig marks configuration errors (exit status 2).
 var errConfig = errors.New("configuration")
 
+// errHelp is what parseConfig returns for -h, -help or --help: the caller
+// prints the help and exits 0.
+var errHelp = errors.New("help requested")
+
 func configErr(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", errConfig, fmt.Sprintf(format, args...))
 }
 
-// setting is one flag with its environment variable and default.
+// setting is one configuration value: its flag (none for the auth token,
+// which must not appear in a process listing), environment variable,
+// default and meaning, as `worker --help` lists them. parse stores the
+// text into the Config and returns what is wrong with it ("" when
+// nothing), phrased to follow the setting's names.
 type setting struct {
 	flag, env, def, usage string
-	dst                   *string
+	required              bool // for the Pub/Sub worker (Validate checks it)
+	cloud                 bool // read by the Pub/Sub worker only: worker local makes its own
+	parse                 func(string) string
 }
 
+// name is how messages name a setting: "--nodes / CONNECTOR_NODES".
+func (s setting) name() string {
+	if s.flag == "" {
+		return s.env
+	}
+	return "--" + s.flag + " / " + s.env
+}
+
+// settings lists every setting, in the order --help shows them, storing
+// into c.
 func (c *Config) settings() []setting {
 	return []setting{
-		{"project", "GOOGLE_CLOUD_PROJECT", "", "Google Cloud project of the subscription and topic", &c.Project},
-		{"subscription", "TASK_SUBSCRIPTION", "", "task subscription: id or projects/P/subscriptions/S", &c.Subscription},
-		{"result-topic", "RESULT_TOPIC", "", "result topic: id or projects/P/topics/T", &c.ResultTopic},
-		{"account-sid", "TWILIO_ACCOUNT_SID", "", "Twilio Account SID (AC…)", &c.AccountSID},
-		{"auth-token-secret", "TWILIO_AUTH_TOKEN_SECRET", "", "Secret Manager version projects/P/secrets/S/versions/V holding the auth token", &c.AuthTokenSecret},
-		{"twilio-base-url", "TWILIO_BASE_URL", twiliohttp.DefaultBaseURL, "send every Twilio request to this scheme://host[:port]", &c.TwilioBaseURL},
-		{"connection-name", "CONNECTION_NAME", "", "connection name (tags logs)", &c.ConnectionName},
-		{"log-level", "LOG_LEVEL", "error", "debug, info, warn or error", &c.LogLevel},
+		{"project", "GOOGLE_CLOUD_PROJECT", "", "Google Cloud project of the subscription and topic", true, true, text(&c.Project)},
+		{"subscription", "TASK_SUBSCRIPTION", "", "task subscription: id or projects/P/subscriptions/S", true, true, text(&c.Subscription)},
+		{"result-topic", "RESULT_TOPIC", "", "result topic: id or projects/P/topics/T", true, true, text(&c.ResultTopic)},
+		{"nodes", "CONNECTOR_NODES", "2", "throughput budget: 25 Twilio requests/s per node, 1 to 100", false, false,
+			integer(&c.Nodes, 1, 100, "an integer from 1 to 100")},
+		{"account-sid", "TWILIO_ACCOUNT_SID", "", "Twilio Account SID (AC and 32 hex digits)", true, false, c.parseAccountSID},
+		{"", "TWILIO_AUTH_TOKEN", "", "Twilio auth token, for local use (no flag, so it stays out of process listings); prefer the secret below", false, false, c.parseToken},
+		{"auth-token-secret", "TWILIO_AUTH_TOKEN_SECRET", "", "Secret Manager version projects/P/secrets/S/versions/V holding the auth token", false, false, c.parseTokenSecret},
+		{"twilio-base-url", "TWILIO_BASE_URL", twiliohttp.DefaultBaseURL, "send every Twilio request to this scheme://host[:port] (simulators, test proxies)", false, false, c.parseBaseURL},
+		{"connection-name", "CONNECTION_NAME", "", "connection name: lower-case letters, digits, hyphens (tags every log line)", false, false, c.parseConnection},
+		{"log-level", "LOG_LEVEL", "error", "debug, info, warn (or warning) or error, in any case", false, false, c.parseLogLevel},
+		{"task-timeout", "TASK_TIMEOUT", "2m", "deadline of one task (all its Twilio requests)", false, false,
+			duration(&c.TaskTimeout, time.Nanosecond, "a positive duration such as 2m")},
+		{"max-in-flight", "MAX_IN_FLIGHT", "0", "cap on Twilio requests in flight; 0 means min(100, nodes × 10)", false, false,
+			integer(&c.MaxInFlight, 0, 1<<20, "a non-negative integer")},
+		{"shutdown-grace", "SHUTDOWN_GRACE", "25s", "after SIGTERM, time allowed to finish and publish the tasks in flight", false, false,
+			duration(&c.ShutdownGrace, time.Nanosecond, "a positive duration such as 25s")},
+		{"task-store", "TASK_STORE", "memory://", "where task outcomes are kept for redeliveries: memory:// (one worker) " +
+			"or redis://[user:password@]host[:port][/db], rediss:// for TLS (a pool of workers)", false, true, c.parseTaskStore},
+		{"in-progress-wait", "IN_PROGRESS_WAIT", "40s", "how long a redelivery waits for another attempt at the same task, " +
+			"or a dead worker's 30s lease, before it is nacked", false, false,
+			duration(&c.InProgressWait, time.Nanosecond, "a positive duration such as 40s")},
+		{"result-ttl", "RESULT_TTL", "24h", "how long the task store remembers a task's result (and an unfinished " +
+			"attempt); keep it longer than the subscription retries a task", false, false,
+			duration(&c.ResultTTL, time.Minute, "a duration of at least 1m such as 24h or 168h")},
 	}
+}
+
+// localFlag is a flag of worker local only.
+type localFlag struct {
+	flag, arg, usage string
+}
+
+// localFlags are worker local's own flags, registered in parseConfig.
+var localFlags = []localFlag{
+	{"fixtures", "FILE", "preload the in-process Twilio simulator from this JSON file"},
+	{"live", "", "call the real Twilio (api.twilio.com) instead of the in-process simulator"},
+	{"unordered", "", "print results as they finish instead of in input order"},
 }
 
 // parseConfig reads args (without the program name and subcommand) and the
-// environment through getenv.
-func parseConfig(args []string, getenv func(string) string, local bool, stderr io.Writer) (*Config, error) {
+// environment through getenv, and checks every setting. It returns errHelp
+// for -h; otherwise an error marked errConfig that lists every invalid or
+// missing setting, one per line, along with the Config as far as it parsed.
+func parseConfig(args []string, getenv func(string) string, local bool) (*Config, error) {
 	c := &Config{Local: local}
-	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	for _, s := range c.settings() {
-		def := s.def
-		if v := getenv(s.env); v != "" {
-			def = v
-		}
-		fs.StringVar(s.dst, s.flag, def, s.usage+" (env "+s.env+")")
-	}
-	nodes := fs.String("nodes", envOr(getenv, "CONNECTOR_NODES", "2"), "throughput budget: 25 Twilio requests/s per node, 1 to 100 (env CONNECTOR_NODES)")
-	timeout := fs.String("task-timeout", envOr(getenv, "TASK_TIMEOUT", "2m"), "deadline of one task (env TASK_TIMEOUT)")
-	inflight := fs.String("max-in-flight", envOr(getenv, "MAX_IN_FLIGHT", "0"), "cap on Twilio requests in flight; 0 = min(100, nodes×10) (env MAX_IN_FLIGHT)")
-	// Registered without the environment's value as its default: the flag
-	// package prints defaults in its usage text, and a Redis URL may hold
-	// a password.
-	fs.StringVar(&c.TaskStore, "task-store", "", "where task outcomes are kept for redeliveries: memory:// "+
-		"(default; one worker) or redis://[user:password@]host:port[/db] (a pool) (env TASK_STORE)")
-	wait := fs.String("in-progress-wait", envOr(getenv, "IN_PROGRESS_WAIT", "40s"), "how long a redelivery waits for "+
-		"another attempt at the same task, or a dead worker's 30s lease, before it is nacked (env IN_PROGRESS_WAIT)")
-	ttl := fs.String("result-ttl", envOr(getenv, "RESULT_TTL", "24h"), "how long the task store remembers a task's "+
-		"result (and an unfinished attempt) for redeliveries and duplicate messages; keep it longer than the "+
-		"subscription retries a task (env RESULT_TTL)")
-	grace := fs.String("shutdown-grace", envOr(getenv, "SHUTDOWN_GRACE", "25s"), "time allowed after SIGTERM to finish tasks in flight (env SHUTDOWN_GRACE)")
-	if local {
-		fs.StringVar(&c.Fixtures, "fixtures", "", "preload the in-process Twilio simulator from this JSON file")
-		fs.BoolVar(&c.Live, "live", false, "call the real Twilio (api.twilio.com) instead of the in-process simulator")
-		fs.BoolVar(&c.Unordered, "unordered", false, "print results as they arrive instead of in input order")
-	}
+	fs, values := c.flagSet()
 	positional, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil, errHelp
+	}
 	if err != nil {
-		return nil, configErr("%v", err)
+		return nil, &settingsError{problems: []string{err.Error()}, local: local}
 	}
+	problems := append(c.positional(positional), c.readSettings(fs, values, getenv)...)
 	if local {
-		if len(positional) > 1 {
-			return nil, configErr("worker local takes at most one FILE argument (or - for standard input), got %q", positional)
-		}
-		if len(positional) == 1 {
-			c.LocalFile = positional[0]
-		}
-	} else if len(positional) > 0 {
-		return nil, configErr("unexpected argument %q; the subcommands are local, entities and describe", positional[0])
+		c.TaskStore = "memory://" // line numbers as task ids are unique within one run only
 	}
-	if c.TaskStore == "" {
-		c.TaskStore = envOr(getenv, "TASK_STORE", "memory://")
-	}
-	if c.InProgressWait, err = time.ParseDuration(*wait); err != nil || c.InProgressWait <= 0 {
-		return nil, configErr("--in-progress-wait / IN_PROGRESS_WAIT must be a positive duration such as 40s, got %q", *wait)
-	}
-	if c.ResultTTL, err = time.ParseDuration(*ttl); err != nil || c.ResultTTL < time.Minute {
-		return nil, configErr("--result-ttl / RESULT_TTL must be a duration of at least 1m such as 24h or 168h, got %q", *ttl)
-	}
-	// A token pasted with a trailing newline is still the token.
-	c.AuthToken = secret.New(strings.TrimSpace(getenv("TWILIO_AUTH_TOKEN")))
-	if err := c.parseNumbers(*nodes, *timeout, *inflight, *grace); err != nil {
-		return nil, err
+	problems = append(problems, c.problems()...)
+	if len(problems) > 0 {
+		return c, &settingsError{problems: problems, local: local}
 	}
 	return c, nil
+}
+
+// flagSet registers the flags of the command: every setting's, less the
+// Pub/Sub worker's own for worker local, which has its own besides.
+func (c *Config) flagSet() (*flag.FlagSet, map[string]*string) {
+	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
+	// The flag package's own messages and usage would print the defaults
+	// it was given; run prints the help, and errors say what to do.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	values := map[string]*string{}
+	for _, s := range c.settings() {
+		if s.flag != "" && !(c.Local && s.cloud) {
+			values[s.flag] = fs.String(s.flag, "", s.usage)
+		}
+	}
+	if c.Local {
+		fs.StringVar(&c.Fixtures, "fixtures", "", localFlags[0].usage)
+		fs.BoolVar(&c.Live, "live", false, localFlags[1].usage)
+		fs.BoolVar(&c.Unordered, "unordered", false, localFlags[2].usage)
+	}
+	return fs, values
+}
+
+// readSettings parses every setting from its flag when given (even empty),
+// else its environment variable, else its default, and returns the
+// problems, one line each.
+func (c *Config) readSettings(fs *flag.FlagSet, values map[string]*string, getenv func(string) string) []string {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var problems []string
+	for _, s := range c.settings() {
+		if c.Local && s.cloud {
+			continue
+		}
+		v := envOr(getenv, s.env, s.def)
+		if given[s.flag] {
+			v = *values[s.flag]
+		}
+		if p := s.parse(v); p != "" {
+			problems = append(problems, s.name()+" "+p)
+		}
+	}
+	return problems
+}
+
+// positional takes worker local's FILE; the Pub/Sub worker takes none.
+func (c *Config) positional(args []string) []string {
+	switch {
+	case c.Local && len(args) > 1:
+		return []string{fmt.Sprintf("worker local takes at most one FILE argument (or - for standard input), got %q", args)}
+	case c.Local && len(args) == 1:
+		c.LocalFile = args[0]
+	case !c.Local && len(args) > 0:
+		return []string{fmt.Sprintf("unexpected argument %q; the commands are local, entities, describe and help", args[0])}
+	}
+	return nil
 }
 
 // parseInterleaved parses flags wherever they appear among the positional
@@ -158,112 +222,20 @@ func envOr(getenv func(string) string, key, def string) string {
 	return def
 }
 
-func (c *Config) parseNumbers(nodes, timeout, inflight, grace string) error {
-	var err error
-	if c.Nodes, err = strconv.Atoi(strings.TrimSpace(nodes)); err != nil {
-		return configErr("--nodes / CONNECTOR_NODES must be an integer from 1 to 100, got %q", nodes)
-	}
-	if c.MaxInFlight, err = strconv.Atoi(strings.TrimSpace(inflight)); err != nil || c.MaxInFlight < 0 {
-		return configErr("--max-in-flight / MAX_IN_FLIGHT must be a non-negative integer, got %q", inflight)
-	}
-	if c.TaskTimeout, err = time.ParseDuration(timeout); err != nil || c.TaskTimeout <= 0 {
-		return configErr("--task-timeout / TASK_TIMEOUT must be a positive duration such as 2m, got %q", timeout)
-	}
-	if c.ShutdownGrace, err = time.ParseDuration(grace); err != nil || c.ShutdownGrace <= 0 {
-		return configErr("--shutdown-grace / SHUTDOWN_GRACE must be a positive duration such as 25s, got %q", grace)
-	}
-	return nil
+// settingsError lists every invalid or missing setting, one per line.
+type settingsError struct {
+	problems []string
+	local    bool
 }
 
-var (
-	accountSIDPattern = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
-	connectionPattern = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,47}[a-z0-9])?$`)
-	alphanumeric      = regexp.MustCompile(`^[A-Za-z0-9]+$`)
-	resourcePattern   = regexp.MustCompile(`^projects/[^/]+/(subscriptions|topics|secrets)/[^/]+(/versions/[^/]+)?$`)
-)
-
-// Validate checks every setting and names the one at fault.
-func (c *Config) Validate() error {
-	if c.Nodes < 1 || c.Nodes > 100 {
-		return configErr("--nodes / CONNECTOR_NODES must be from 1 to 100, got %d", c.Nodes)
+func (e *settingsError) Error() string {
+	help := "worker --help"
+	if e.local {
+		help = "worker local --help"
 	}
-	if !c.Local {
-		if err := c.validateCloud(); err != nil {
-			return err
-		}
-	}
-	if c.AccountSID != "" && !accountSIDPattern.MatchString(c.AccountSID) {
-		return configErr("--account-sid / TWILIO_ACCOUNT_SID must be AC followed by 32 hex digits, got %q", c.AccountSID)
-	}
-	if c.needsTwilioCredentials() {
-		if err := c.validateCredentials(); err != nil {
-			return err
-		}
-	}
-	if c.Local && c.Fixtures != "" && (c.Live || c.TwilioBaseURL != twiliohttp.DefaultBaseURL) {
-		return configErr("--fixtures preloads the in-process simulator; it cannot be combined with --live or --twilio-base-url")
-	}
-	if _, err := twiliohttp.ParseBaseURL(c.TwilioBaseURL); err != nil {
-		return configErr("--twilio-base-url / TWILIO_BASE_URL: %v", err)
-	}
-	if !strings.HasPrefix(c.TaskStore, "memory://") && !strings.HasPrefix(c.TaskStore, "redis://") &&
-		!strings.HasPrefix(c.TaskStore, "rediss://") {
-		return configErr("--task-store / TASK_STORE must be memory:// or redis://[user:password@]host[:port][/db] (rediss:// for TLS)")
-	}
-	if c.ConnectionName != "" && !connectionPattern.MatchString(c.ConnectionName) {
-		return configErr("--connection-name / CONNECTION_NAME %q: use lower-case letters, digits and hyphens, "+
-			"start with a letter, end with a letter or digit, at most 49 characters", c.ConnectionName)
-	}
-	if _, err := zapcore.ParseLevel(c.LogLevel); err != nil || !validLevel(c.LogLevel) {
-		return configErr("--log-level / LOG_LEVEL must be debug, info, warn or error, got %q", c.LogLevel)
-	}
-	return nil
+	return "configuration: " + strings.Join(e.problems, "\nconfiguration: ") +
+		"\n(" + help + " lists every setting with its environment variable and default)"
 }
 
-func validLevel(l string) bool {
-	switch strings.ToLower(l) {
-	case "debug", "info", "warn", "error":
-		return true
-	}
-	return false
-}
-
-func (c *Config) validateCloud() error {
-	for _, s := range []struct{ name, v, kind string }{
-		{"--project / GOOGLE_CLOUD_PROJECT", c.Project, ""},
-		{"--subscription / TASK_SUBSCRIPTION", c.Subscription, "subscriptions"},
-		{"--result-topic / RESULT_TOPIC", c.ResultTopic, "topics"},
-	} {
-		if strings.TrimSpace(s.v) == "" {
-			return configErr("%s is required", s.name)
-		}
-		if strings.Contains(s.v, "/") && (!resourcePattern.MatchString(s.v) || !strings.Contains(s.v, "/"+s.kind+"/")) {
-			return configErr("%s must be an id or projects/P/%s/NAME, got %q", s.name, s.kind, s.v)
-		}
-	}
-	return nil
-}
-
-// needsTwilioCredentials: worker local with its simulator makes up its own.
-func (c *Config) needsTwilioCredentials() bool {
-	return !c.Local || c.Live || c.TwilioBaseURL != twiliohttp.DefaultBaseURL
-}
-
-func (c *Config) validateCredentials() error {
-	if c.AccountSID == "" {
-		return configErr("--account-sid / TWILIO_ACCOUNT_SID is required")
-	}
-	if c.AuthToken.IsZero() && c.AuthTokenSecret == "" {
-		return configErr("the Twilio auth token is missing: set --auth-token-secret / TWILIO_AUTH_TOKEN_SECRET " +
-			"(a Secret Manager version) or TWILIO_AUTH_TOKEN")
-	}
-	if !c.AuthToken.IsZero() && !alphanumeric.MatchString(c.AuthToken.Reveal()) {
-		// twilio-go refuses such a password on every request (error 21224);
-		// say so once, at start, without showing the value.
-		return configErr("TWILIO_AUTH_TOKEN must be letters and digits only, as Twilio auth tokens are (the value is not shown)")
-	}
-	if c.AuthTokenSecret != "" && !strings.HasPrefix(c.AuthTokenSecret, "projects/") {
-		return configErr("--auth-token-secret / TWILIO_AUTH_TOKEN_SECRET must be projects/P/secrets/S/versions/V, got %q", c.AuthTokenSecret)
-	}
-	return nil
-}
+// Is makes errors.Is(err, errConfig) hold, for exit status 2.
+func (e *settingsError) Is(target error) bool { return target == errConfig }

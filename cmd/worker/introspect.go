@@ -21,8 +21,8 @@ import (
 
 // runEntities lists every entity with its kind and operations, then the
 // actions.
-func runEntities(args []string, stdout, stderr io.Writer) error {
-	asJSON, names, err := introspectFlags("entities", "", args, stderr)
+func runEntities(args []string, stdout io.Writer) error {
+	asJSON, names, err := introspectFlags("entities", "", "Lists every entity (kind, operations) and the actions.", args, stdout)
 	if err != nil || names == nil {
 		return err
 	}
@@ -38,8 +38,9 @@ func runEntities(args []string, stdout, stderr io.Writer) error {
 
 // runDescribe prints one entity or action: its operations, entityId form,
 // columns, inputs and an example task per operation.
-func runDescribe(args []string, stdout, stderr io.Writer) error {
-	asJSON, names, err := introspectFlags("describe", " ENTITY|ACTION", args, stderr)
+func runDescribe(args []string, stdout io.Writer) error {
+	asJSON, names, err := introspectFlags("describe", " ENTITY|ACTION", "Explains one entity or action: its operations, "+
+		"entityId form, columns (the JSON type rows carry), inputs and an example task per operation.", args, stdout)
 	if err != nil || names == nil {
 		return err
 	}
@@ -63,21 +64,21 @@ func runDescribe(args []string, stdout, stderr io.Writer) error {
 }
 
 // introspectFlags parses --json among the arguments. names is nil, with a
-// nil error, when the user asked for -h: the usage is printed, nothing else.
-func introspectFlags(cmd, operand string, args []string, stderr io.Writer) (bool, []string, error) {
+// nil error, when the user asked for -h: the usage is printed on stdout,
+// nothing else.
+func introspectFlags(cmd, operand, about string, args []string, stdout io.Writer) (bool, []string, error) {
 	fs := flag.NewFlagSet("worker "+cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // errors are returned; the help goes to stdout
 	asJSON := fs.Bool("json", false, "print JSON instead of text")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: worker %s%s [--json]\n", cmd, operand)
-		fs.PrintDefaults()
-	}
 	names, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(stdout, "Usage: worker %s%s [--json]\n\n%s Needs no configuration.\n\n", cmd, operand, about)
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
 		return false, nil, nil
 	}
 	if err != nil {
-		return false, nil, configErr("worker %s: %v", cmd, err)
+		return false, nil, configErr("worker %s: %v (worker %s --help shows the usage)", cmd, err, cmd)
 	}
 	return *asJSON, append([]string{}, names...), nil
 }

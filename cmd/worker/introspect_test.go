@@ -129,6 +129,32 @@ func TestDescribeMessagesJSON(t *testing.T) {
 	}
 }
 
+// TestDescribeTypesAreWhatResultsCarry: Twilio's numbers in strings are
+// described as the strings results carry, compared as numbers
+// (internal/entities checks every column against simulator rows).
+func TestDescribeTypesAreWhatResultsCarry(t *testing.T) {
+	t.Parallel()
+	var d describe.Entity
+	mustJSON(t, &d, "describe", "Messages")
+	for name, compare := range map[string]string{"NumSegments": "integer", "Price": "number", "Body": ""} {
+		i := slices.IndexFunc(d.Columns, func(c describe.Column) bool { return c.Name == name })
+		if i < 0 {
+			t.Fatalf("no %s column", name)
+		}
+		if c := d.Columns[i]; c.Type != "string" || c.CompareAs != compare {
+			t.Errorf("%s: %+v, want type string, compared as %q", name, c, compare)
+		}
+	}
+	i := slices.IndexFunc(d.Inputs[entities.Create], func(in describe.Input) bool { return in.Name == "Body" })
+	if i < 0 || d.Inputs[entities.Create][i].MaxLength != 1600 {
+		t.Errorf("CREATE inputs %+v: want Body with maxLength 1600", d.Inputs[entities.Create])
+	}
+	out := mustRun(t, "describe", "Messages")
+	if f := lineFields(out, "Price"); !slices.Equal(f, []string{"Price", "string", "(compared", "as", "number)"}) {
+		t.Errorf("text line of Price: %q", f)
+	}
+}
+
 func TestDescribeAction(t *testing.T) {
 	t.Parallel()
 	out := mustRun(t, "describe", "SENDMESSAGE")

@@ -30,28 +30,26 @@ const (
 
 // runLocal runs the real pipeline on one machine: an in-process Pub/Sub
 // server (pstest), the Twilio simulator unless --live or --twilio-base-url,
-// tasks from a JSON Lines file or stdin, results on stdout.
-func runLocal(ctx context.Context, cfg *Config, stdin io.Reader, stdout io.Writer, log *zap.Logger) error {
-	tasks, err := readTaskLines(cfg.LocalFile, stdin)
+// tasks from a JSON Lines file or stdin, results on stdout. Blank lines
+// are skipped and reported once on stderr, after the results.
+func runLocal(ctx context.Context, cfg *Config, stdin io.Reader, stdout, stderr io.Writer, log *zap.Logger) error {
+	input, err := readTaskLines(cfg.LocalFile, stdin)
 	if err != nil {
 		return err
+	}
+	if len(input.blank) > 0 {
+		defer fmt.Fprintln(stderr, skippedBlank(input.blank))
 	}
 	stopSim, err := startSimulator(cfg)
 	if err != nil {
 		return err
 	}
 	defer stopSim()
-	srv := pstest.NewServer()
-	defer srv.Close()
-	ps, err := pubsub.NewClient(context.WithoutCancel(ctx), localProject, option.WithEndpoint(srv.Addr),
-		option.WithoutAuthentication(), option.WithGRPCDialOption(grpc.WithTransportCredentials(insecure.NewCredentials())))
+	ps, stopPubSub, err := startPubSub(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("in-process pubsub client: %w", err)
-	}
-	defer ps.Close()
-	if err := createLocalTopology(ctx, ps, cfg); err != nil {
 		return err
 	}
+	defer stopPubSub()
 	stack, _, err := twilioStack(cfg)
 	if err != nil {
 		return err
@@ -66,7 +64,48 @@ func runLocal(ctx context.Context, cfg *Config, stdin io.Reader, stdout io.Write
 	}
 	defer store.Close()
 	h := newTaskHandler(cfg, token, stack, store, log)
-	return runLocalJob(ctx, cfg, ps, h, tasks, stdout, log)
+	return runLocalJob(ctx, cfg, ps, h, input.lines, stdout, log)
+}
+
+// localMaxMessage is the largest gRPC message the in-process Pub/Sub
+// takes: Pub/Sub's 10 MB with room for the request around it.
+const localMaxMessage = 20 << 20
+
+// startPubSub serves pstest's fake Pub/Sub on a loopback port, with the
+// topics and subscriptions of worker local, and connects a client to it.
+// It runs on a gRPC server of its own because pstest's keeps gRPC's 4 MB
+// limit on received messages, far below Pub/Sub's 10 MB, and the publisher
+// retries a refused task (or result) forever.
+func startPubSub(ctx context.Context, cfg *Config) (*pubsub.Client, func(), error) {
+	fake := pstest.NewServer()
+	gs := grpc.NewServer(grpc.MaxRecvMsgSize(localMaxMessage))
+	pubsubpb.RegisterPublisherServer(gs, &fake.GServer)
+	pubsubpb.RegisterSubscriberServer(gs, &fake.GServer)
+	stopServer := func() {
+		gs.Stop()
+		_ = fake.Close()
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		stopServer()
+		return nil, nil, fmt.Errorf("in-process pubsub listener: %w", err)
+	}
+	go func() { _ = gs.Serve(ln) }()
+	ps, err := pubsub.NewClient(context.WithoutCancel(ctx), localProject, option.WithEndpoint(ln.Addr().String()),
+		option.WithoutAuthentication(), option.WithGRPCDialOption(grpc.WithTransportCredentials(insecure.NewCredentials())))
+	if err == nil {
+		if err = createLocalTopology(ctx, ps, cfg); err != nil {
+			_ = ps.Close()
+		}
+	}
+	if err != nil {
+		stopServer()
+		return nil, nil, fmt.Errorf("in-process pubsub: %w", err)
+	}
+	return ps, func() {
+		_ = ps.Close()
+		stopServer()
+	}, nil
 }
 
 // startSimulator starts the in-process Twilio simulator on a loopback port

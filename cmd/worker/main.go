@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"cloud.google.com/go/pubsub/v2"
@@ -26,7 +27,11 @@ func main() {
 	if err == nil {
 		return
 	}
-	fmt.Fprintln(os.Stderr, "worker:", err)
+	// One line per problem, each marked, so that every invalid setting
+	// shows at once and greps as a worker error.
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintln(os.Stderr, "worker:", line)
+	}
 	if errors.Is(err, errConfig) {
 		os.Exit(2)
 	}
@@ -38,23 +43,34 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	rest := args[1:]
-	// The catalogue commands need no configuration: they must work with an
-	// empty environment, so they run before any is parsed.
-	if len(rest) > 0 && rest[0] == "entities" {
-		return runEntities(rest[1:], stdout, stderr)
+	// The catalogue commands and the help need no configuration: they must
+	// work with an empty environment, so they run before any is parsed.
+	cmd := ""
+	if len(rest) > 0 {
+		cmd = rest[0]
 	}
-	if len(rest) > 0 && rest[0] == "describe" {
-		return runDescribe(rest[1:], stdout, stderr)
+	switch cmd {
+	case "entities":
+		return runEntities(rest[1:], stdout)
+	case "describe":
+		return runDescribe(rest[1:], stdout)
+	case "help":
+		return writeHelp(stdout)
+	case "local":
+		return runWorker(ctx, true, rest[1:], getenv, stdin, stdout, stderr)
 	}
-	local := len(rest) > 0 && rest[0] == "local"
-	if local {
-		rest = rest[1:]
-	}
-	cfg, err := parseConfig(rest, getenv, local, stderr)
-	if err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
+	return runWorker(ctx, false, rest, getenv, stdin, stdout, stderr)
+}
+
+// runWorker runs the worker, or worker local, with its configuration.
+func runWorker(ctx context.Context, local bool, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cfg, err := parseConfig(args, getenv, local)
+	switch {
+	case errors.Is(err, errHelp) && local:
+		return writeLocalHelp(stdout)
+	case errors.Is(err, errHelp):
+		return writeHelp(stdout)
+	case err != nil:
 		return err
 	}
 	log, err := newLogger(stderr, cfg.LogLevel, cfg.ConnectionName)
@@ -65,7 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	useRedisLogger(log)
 	log.Info("starting", zap.String("version", version), zap.Bool("local", local), zap.Int("nodes", cfg.Nodes))
 	if local {
-		return runLocal(ctx, cfg, stdin, stdout, log)
+		return runLocal(ctx, cfg, stdin, stdout, stderr, log)
 	}
 	return runCloud(ctx, cfg, log)
 }

@@ -112,7 +112,10 @@ func openStore(ctx context.Context, cfg *Config) (taskstore.Store, error) {
 	s, err := taskstore.Open(ctx, cfg.TaskStore, time.Now, taskstore.WithKeyPrefix("twilio-worker:"+cfg.AccountSID+":task:"),
 		taskstore.WithRetention(cfg.ResultTTL))
 	if err != nil {
-		return nil, fmt.Errorf("task store: %w", err)
+		// Its form was checked with the configuration (status 2); what
+		// fails here is the server (not answering, refusing the password),
+		// which a restart may find fixed: status 1.
+		return nil, fmt.Errorf("--task-store / TASK_STORE: %w", err)
 	}
 	return s, nil
 }

@@ -36,7 +36,7 @@ func buildActions(c *Catalogue) {
 		if !ok {
 			continue
 		}
-		a := &Action{Name: d.name, Description: d.description, entity: e, Inputs: inputs(specFor(d.entity).Create)}
+		a := &Action{Name: d.name, Description: d.description, entity: e, Inputs: inputs(d.entity, specFor(d.entity).Create)}
 		c.actions[strings.ToLower(d.name)] = a
 		c.actionNames = append(c.actionNames, d.name)
 	}

@@ -301,7 +301,8 @@ func (w *walk) get(t *testing.T) {
 	}
 }
 
-func (w *walk) create(t *testing.T) {
+// createPayload is the example CREATE payload, addressing the subject.
+func (w *walk) createPayload() map[string]any {
 	payload := w.b.Task(w.e, entities.Create).Payload
 	for _, in := range w.e.Creates {
 		// Path inputs name existing rows: the subject's parents, and for
@@ -311,6 +312,11 @@ func (w *walk) create(t *testing.T) {
 		}
 	}
 	maps.Copy(payload, walkCreateExtras[w.e.Name])
+	return payload
+}
+
+func (w *walk) create(t *testing.T) {
+	payload := w.createPayload()
 	r := w.succeed(t, task.Task{Operation: task.OpCreate, Payload: payload})
 	out, ok := r.Payload.(map[string]any)
 	if !ok {

@@ -24,15 +24,26 @@ var AllOps = []Op{List, Get, Create, Update, Delete}
 type Column struct {
 	Name   string // connector name, e.g. "Sender"
 	Field  string // Twilio JSON path, e.g. "from" or "capabilities.sms"
-	Type   Type
+	Type   Type   // what rows carry: Twilio's JSON type (string for "0.0075")
 	Format string
 	Enum   []string
 	Key    bool
 	Parent bool // names the parent row in the path (Media's MessageSid)
-	// NumericText: rows carry Twilio's JSON string ("0.0075"), while
-	// filters and sorting treat the column as Type (a number).
-	NumericText bool
-	Filter      *ListFilter // server-side list filter; nil when Twilio cannot filter on it
+	// CompareAs, when set, is the type filters and sorting treat the
+	// values as instead of Type: Twilio sends many numbers as JSON strings
+	// (Price "0.0075", NumSegments "10"), which rows keep as they are but
+	// which must compare as numbers ("10" after "9"). Use ValueType.
+	CompareAs Type
+	Filter    *ListFilter // server-side list filter; nil when Twilio cannot filter on it
+}
+
+// ValueType is the type filters and sorting compare the column's values
+// as: CompareAs when set, else Type.
+func (c *Column) ValueType() Type {
+	if c.CompareAs != "" {
+		return c.CompareAs
+	}
+	return c.Type
 }
 
 // ListFilter is a Twilio list query parameter that filters on a column.

@@ -11,9 +11,25 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
 )
+
+// inputs are an entity's writable parameters in the connector's names,
+// with the overlay's limits.
+func inputs(entity string, params []Param) []Input {
+	out := make([]Input, 0, len(params))
+	for _, p := range params {
+		p.MaxChars = maxChars[entity+"."+p.Name]
+		in := Input{Name: inputName(p.Name), Param: p}
+		if in.Name != p.Name {
+			in.Aliases = []string{p.Name}
+		}
+		out = append(out, in)
+	}
+	return out
+}
 
 // form maps connectorInputPayload onto Twilio's form fields and path values,
 // checking every column against the definition: unknown or read-only
@@ -115,6 +131,10 @@ func scalar(in *Input, t Type, v any) (string, error) {
 		return "", codes.Errorf(codes.InvalidArgument, "connectorInputPayload: %s %s", in.Name, err.Error())
 	}
 	p := in.Param
+	if n := utf8.RuneCountInString(s); p.MaxChars > 0 && n > p.MaxChars {
+		return "", codes.Errorf(codes.InvalidArgument, "connectorInputPayload: %s is %d characters long; "+
+			"Twilio accepts at most %d", in.Name, n, p.MaxChars)
+	}
 	if len(p.Enum) > 0 && !slices.Contains(p.Enum, s) {
 		return "", codes.Errorf(codes.InvalidArgument, "connectorInputPayload: %s is %q; allowed values are: %s",
 			in.Name, s, strings.Join(p.Enum, ", "))

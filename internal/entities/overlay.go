@@ -31,12 +31,23 @@ var droppedFields = map[string]bool{
 }
 
 // numericText are fields Twilio sends as JSON strings holding numbers. Rows
-// keep Twilio's strings, but the columns are typed as numbers so filters
-// and sorting compare them as numbers ("10" after "9").
+// keep Twilio's strings (and the column's Type stays string, which is what
+// describe and the row schemas show), but filters and sorting compare them
+// as these types ("10" after "9"): the column's CompareAs.
 var numericText = map[string]Type{
 	"price": TNumber, "num_segments": TInteger, "num_media": TInteger, "duration": TInteger,
 	"queue_time": TInteger, "count": TNumber, "usage": TNumber, "current_value": TNumber,
 	"trigger_value": TNumber, "balance": TNumber,
+}
+
+// maxChars are Twilio's documented length limits on parameters, by
+// Entity.Parameter, in characters (Unicode code points), which its
+// specification does not state: checked before any request, for every
+// operation and action that sends the parameter.
+var maxChars = map[string]int{
+	// "The concatenated message body exceeds the 1600 character limit"
+	// (error 21617); SendMessage sends the same Body.
+	"Messages.Body": 1600,
 }
 
 // overlay is the per-entity part of the overlay.
@@ -192,7 +203,7 @@ func (e *Entity) setColumns(s *Spec) {
 		}
 		c := Column{Name: ColumnName(f.Path), Field: f.Path, Type: f.Type, Format: f.Format, Enum: f.Enum}
 		if t, ok := numericText[f.Path]; ok && f.Type == TString {
-			c.Type, c.NumericText = t, true
+			c.CompareAs = t
 		}
 		c.Key = c.Name == e.Key
 		c.Filter = filters[f.Path]
@@ -277,21 +288,9 @@ func (e *Entity) setInputs(s *Spec) {
 		if e.CreateOnInstance {
 			params = s.Update
 		}
-		e.Creates = append(pathInputs, inputs(params)...)
+		e.Creates = append(pathInputs, inputs(e.Name, params)...)
 	}
 	if e.ops[Update] {
-		e.Updates = inputs(s.Update)
+		e.Updates = inputs(e.Name, s.Update)
 	}
-}
-
-func inputs(params []Param) []Input {
-	out := make([]Input, 0, len(params))
-	for _, p := range params {
-		in := Input{Name: inputName(p.Name), Param: p}
-		if in.Name != p.Name {
-			in.Aliases = []string{p.Name}
-		}
-		out = append(out, in)
-	}
-	return out
 }

@@ -15,7 +15,7 @@ func (s schema) Lookup(name string) (string, filter.Type, bool) {
 	if !ok {
 		return "", filter.TypeAny, false
 	}
-	return c.Name, filterType(c.Type), true
+	return c.Name, filterType(c.ValueType()), true
 }
 
 func (s schema) Names() []string { return s.e.ColumnNames() }

@@ -77,7 +77,8 @@ func (x *Executor) sorted(ctx context.Context, e *Entity, t *task.Task, q *query
 }
 
 func (e *Entity) compareRows(s sortSpec, a, b map[string]any) int {
-	va, vb := sortValue(s.col.Type, a[s.col.Name]), sortValue(s.col.Type, b[s.col.Name])
+	t := s.col.ValueType()
+	va, vb := sortValue(t, a[s.col.Name]), sortValue(t, b[s.col.Name])
 	var c int
 	switch {
 	case va == nil && vb == nil:

@@ -5,6 +5,9 @@ type Type string
 
 // The connector data types. Twilio's RFC 2822 and ISO timestamps are both
 // DateTime (rows carry RFC 3339 UTC); format "date" stays a YYYY-MM-DD Date.
+// TAny is a row field Twilio's specification declares without a type
+// (a call event's request): rows carry whatever JSON Twilio sends, an
+// object in practice.
 const (
 	TString   Type = "string"
 	TInteger  Type = "integer"
@@ -14,6 +17,7 @@ const (
 	TDate     Type = "date"
 	TArray    Type = "array"
 	TObject   Type = "object"
+	TAny      Type = "any"
 )
 
 // Field is one property of a Twilio JSON row as the official specification
@@ -38,6 +42,10 @@ type Param struct {
 	Enum     []string
 	Pattern  string
 	Required bool
+	// MaxChars is the most characters (Unicode code points) a string may
+	// have, 0 for no limit. Twilio's specification states none: the
+	// overlay sets Twilio's documented limits (maxChars).
+	MaxChars int
 }
 
 // Spec is the generated, spec-derived description of one entity: Twilio's

@@ -26,6 +26,12 @@ func readObject(data []byte) (rawFields, error) {
 		return nil, invalid("task message is empty; send one JSON object")
 	}
 	if kind != "object" && kind != "invalid" {
+		// The kind comes from the first byte only: "foo" or "not json" start
+		// like a boolean or null but are not JSON at all, and saying "got a
+		// boolean" would send the sender looking for the wrong mistake.
+		if !json.Valid(data) {
+			return nil, syntaxError(json.Unmarshal(data, new(any)), data)
+		}
 		return nil, invalid("task message must be a JSON object, got %s", kindPhrase(kind))
 	}
 	if err := checkDepth(data); err != nil {
@@ -40,18 +46,18 @@ func readObject(data []byte) (rawFields, error) {
 func splitObject(data []byte) (rawFields, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if _, err := dec.Token(); err != nil { // the opening brace
-		return nil, syntaxError(err)
+		return nil, syntaxError(err, data)
 	}
 	fields := rawFields{}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, syntaxError(err)
+			return nil, syntaxError(err, data)
 		}
 		name, _ := tok.(string) // inside an object the tokenizer yields only string keys
 		var v json.RawMessage
 		if err := dec.Decode(&v); err != nil {
-			return nil, syntaxError(err)
+			return nil, syntaxError(err, data)
 		}
 		if _, dup := fields[name]; dup {
 			return nil, invalid("field %q appears more than once; give each field once", Clip(name))
@@ -59,7 +65,7 @@ func splitObject(data []byte) (rawFields, error) {
 		fields[name] = v
 	}
 	if _, err := dec.Token(); err != nil { // the closing brace
-		return nil, syntaxError(err)
+		return nil, syntaxError(err, data)
 	}
 	end := dec.InputOffset()
 	if _, err := dec.Token(); err != io.EOF {
@@ -68,15 +74,25 @@ func splitObject(data []byte) (rawFields, error) {
 	return fields, nil
 }
 
-func syntaxError(err error) error {
+func syntaxError(err error, data []byte) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return invalid("task message is not valid JSON: %s (at byte offset %d)", se.Error(), se.Offset)
+		line, col := position(data, se.Offset)
+		return invalid("task message is not valid JSON: %s (at line %d, column %d; byte offset %d)", se.Error(), line, col, se.Offset)
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return invalid("task message is not valid JSON: it ends before the object is complete")
 	}
 	return invalid("task message is not valid JSON: %v", err)
+}
+
+// position is the 1-based line and column (in bytes) of the byte at which
+// the JSON parser stopped, offset bytes into data, so that a message with
+// line breaks points at the right place.
+func position(data []byte, offset int64) (line, col int) {
+	i := int(min(max(offset-1, 0), int64(len(data))))
+	before := data[:i]
+	return bytes.Count(before, []byte{'\n'}) + 1, i - bytes.LastIndexByte(before, '\n')
 }
 
 // checkDepth scans the raw bytes, skipping strings, so that nesting is

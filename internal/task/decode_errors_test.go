@@ -26,6 +26,13 @@ func TestDecodeRejects(t *testing.T) {
 		{"null", `null`, []string{"must be a JSON object, got null"}},
 		{"number", `42`, []string{"got a number"}},
 		{"garbage", `hello`, []string{"not valid JSON", "invalid character 'h'"}},
+		// The first byte looks like null, a boolean, a number, a string or an
+		// array; the message must still say that it is not JSON, and where.
+		{"like null", `not json`, []string{"not valid JSON", "invalid character 'o'", "line 1, column 2"}},
+		{"like a boolean", `foo`, []string{"not valid JSON", "line 1, column 2"}},
+		{"like a number", `42 apples`, []string{"not valid JSON", "line 1, column 4"}},
+		{"unterminated string", `"LIST`, []string{"not valid JSON"}},
+		{"broken array", "[1,\n 2,,3]", []string{"not valid JSON", "line 2, column 4"}},
 		{"truncated", `{"entity":"Messages","operation":`, []string{"not valid JSON"}},
 		{"missing colon", `{"entity" "Messages"}`, []string{"not valid JSON", "offset"}},
 		{"trailing object", list + `}{"operation":"GET"}`, []string{"unexpected data after the task object", "exactly one JSON object"}},

@@ -19,21 +19,45 @@ import (
 // Any other URL is an error naming its scheme and the ones allowed. Errors
 // never contain the URL's password. The options go to the store built.
 func Open(ctx context.Context, rawURL string, now func() time.Time, opts ...Option) (Store, error) {
+	redisURL, err := checkURL(rawURL)
+	switch {
+	case err != nil:
+		return nil, err
+	case redisURL:
+		return NewRedis(ctx, rawURL, opts...)
+	}
+	return NewMemory(now, opts...), nil
+}
+
+// CheckURL reports, without connecting to anything, the error Open would
+// return for rawURL because of its form: a scheme other than memory,
+// redis or rediss, a memory:// URL with more, or a Redis URL that does not
+// parse or has an unknown option. A nil error does not mean that a Redis
+// server answers there. Like Open's, its errors never contain the
+// password, so configuration checks can report them as they are.
+func CheckURL(rawURL string) error {
+	_, err := checkURL(rawURL)
+	return err
+}
+
+// checkURL is CheckURL, also saying whether rawURL names a Redis store.
+func checkURL(rawURL string) (redisURL bool, err error) {
 	scheme, rest, found := strings.Cut(rawURL, ":")
 	switch scheme = strings.ToLower(scheme); {
 	case rawURL == "":
-		return NewMemory(now, opts...), nil
+		return false, nil
 	case !found:
-		return nil, fmt.Errorf("taskstore: task store URL %q has no scheme; %s", clip(redact(rawURL)), allowed)
+		return false, fmt.Errorf("taskstore: task store URL %q has no scheme; %s", clip(redact(rawURL)), allowed)
 	case scheme == "memory":
 		if rest != "//" && rest != "" {
-			return nil, fmt.Errorf("taskstore: task store URL %s: memory:// takes no host, path or options", clip(redact(rawURL)))
+			return false, fmt.Errorf("taskstore: task store URL %s: memory:// takes no host, path or options", clip(redact(rawURL)))
 		}
-		return NewMemory(now, opts...), nil
+		return false, nil
 	case scheme == "redis" || scheme == "rediss":
-		return NewRedis(ctx, rawURL, opts...)
+		_, err := redisOptions(rawURL)
+		return true, err
 	}
-	return nil, fmt.Errorf("taskstore: task store URL %s: unsupported scheme %q; %s", clip(redact(rawURL)), clip(scheme), allowed)
+	return false, fmt.Errorf("taskstore: task store URL %s: unsupported scheme %q; %s", clip(redact(rawURL)), clip(scheme), allowed)
 }
 
 const allowed = "use memory:// (the default: one worker process) or redis://[user:password@]host[:port][/db] (rediss:// for TLS) for a pool of workers"

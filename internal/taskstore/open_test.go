@@ -87,3 +87,25 @@ func TestOpenNeverShowsAPassword(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckURL: CheckURL refuses, without dialing, what Open would refuse
+// for its form, and passes what only a server can refuse (nothing listens
+// on port 1).
+func TestCheckURL(t *testing.T) {
+	t.Parallel()
+	const pw = "s3cr3t-pw"
+	for _, u := range []string{"", "memory://", "redis://u:" + pw + "@127.0.0.1:1/0", "rediss://h:6380/2"} {
+		if err := taskstore.CheckURL(u); err != nil {
+			t.Errorf("CheckURL(%q) = %v, want nil", u, err)
+		}
+	}
+	for _, u := range []string{"memory://x", "localhost", "http://h", "redis://u:" + pw + "@h/abc",
+		"redis://u:" + pw + "@h/0?bogus=1", "redis://u:pa/" + pw + "@h/0"} {
+		err := taskstore.CheckURL(u)
+		if err == nil {
+			t.Errorf("CheckURL(%q) = nil, want an error", u)
+		} else if strings.Contains(err.Error(), pw) {
+			t.Errorf("CheckURL(%q) leaks the password: %v", u, err)
+		}
+	}
+}

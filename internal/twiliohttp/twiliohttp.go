@@ -17,10 +17,12 @@ package twiliohttp
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
@@ -35,17 +37,26 @@ const DefaultBaseURL = "https://api.twilio.com"
 const maxErrorBody = 64 << 10
 
 // ParseBaseURL checks a --twilio-base-url value: scheme://host[:port] and
-// nothing else.
+// nothing else. Its errors quote the value only when it cannot hold a
+// password: a value with an "@" (user info, or what a URL without a
+// scheme parses as one) is described, never shown.
 func ParseBaseURL(s string) (*url.URL, error) {
+	const form = "must be scheme://host[:port] with scheme http or https"
 	u, err := url.Parse(s)
-	if err != nil {
-		return nil, fmt.Errorf("not a URL: %v", err)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%q must be scheme://host[:port] with scheme http or https", s)
-	}
-	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil || u.Fragment != "" {
-		return nil, fmt.Errorf("%q must be scheme://host[:port] only (no path, query or user info)", s)
+	switch {
+	case strings.Contains(s, "@"):
+		return nil, fmt.Errorf("%s and no user:password@ (the value is not shown, as it may hold a password; "+
+			"the worker signs requests with the Account SID and auth token)", form)
+	case err != nil:
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the *url.Error repeats the value
+		}
+		return nil, fmt.Errorf("%s; %q does not parse: %v", form, s, err)
+	case (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return nil, fmt.Errorf("%s, got %q", form, s)
+	case (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "":
+		return nil, fmt.Errorf("%s only: drop the path, query or fragment of %q", form, u.Scheme+"://"+u.Host)
 	}
 	return u, nil
 }

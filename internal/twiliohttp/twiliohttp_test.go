@@ -27,6 +27,23 @@ func TestParseBaseURL(t *testing.T) {
 	}
 }
 
+// TestParseBaseURLNeverShowsAPassword: whatever shape a base URL with
+// credentials has, its error never repeats them.
+func TestParseBaseURLNeverShowsAPassword(t *testing.T) {
+	const pw = "S3cretPW"
+	for _, in := range []string{"https://user:" + pw + "@api.example.com", "user:" + pw + "@host",
+		"https://user:" + pw + "@host/path", "http://u:" + pw + "@h:bad port", "https://" + pw + "@h"} {
+		_, err := twiliohttp.ParseBaseURL(in)
+		if err == nil || strings.Contains(err.Error(), pw) || !strings.Contains(err.Error(), "not shown") {
+			t.Errorf("ParseBaseURL(%q) error = %v, want one that says the value is not shown", in, err)
+		}
+	}
+	_, err := twiliohttp.ParseBaseURL("http://h:1/x?k=v")
+	if err == nil || strings.Contains(err.Error(), "k=v") || !strings.Contains(err.Error(), `"http://h:1"`) {
+		t.Errorf("a URL with a query: error = %v, want it to show scheme and host only", err)
+	}
+}
+
 // TestHandlerReachesBaseWithContext: a twilio-go request for api.twilio.com
 // lands on the base URL with its path and query intact and with Basic
 // auth, and the task's context cancels it.

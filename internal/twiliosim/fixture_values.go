@@ -14,10 +14,11 @@ import (
 // fixtureValue checks one fixture value against its field and returns it
 // normalised: json.Number becomes int64 or float64, timestamps (RFC 2822 or
 // RFC 3339) are rewritten in the field's format. null is always accepted;
-// defaults fill the fields that cannot be null.
+// defaults fill the fields that cannot be null. A field the spec leaves
+// untyped (a call event's request) takes any JSON value, kept as given.
 func (st *rowStore) fixtureValue(f entities.Field, v any) (any, error) {
-	if v == nil {
-		return nil, nil
+	if v == nil || f.Type == entities.TAny {
+		return v, nil
 	}
 	v = coerce(f.Type, v)
 	switch f.Type {

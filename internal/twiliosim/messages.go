@@ -29,6 +29,10 @@ var (
 	}
 )
 
+// maxBodyChars is the longest Body Twilio sends, in characters; longer
+// ones are refused with 21617 before anything is queued.
+const maxBodyChars = 1600
+
 func messageHooks() hooks {
 	return hooks{requiredCodes: map[string]int{"To": 21604}, check: checkMessage}
 }
@@ -46,6 +50,8 @@ func checkMessage(c *call) *apiError {
 		return badRequest(21603, "A 'From' phone number is required.")
 	case !present(f, "Body", "MediaUrl", "ContentSid"):
 		return badRequest(21602, "Message body is required.")
+	case utf8.RuneCountInString(f.Get("Body")) > maxBodyChars:
+		return badRequest(21617, "The concatenated message body exceeds the %d character limit", maxBodyChars)
 	}
 	if n, ok := testTo[to]; ok {
 		return badRequest(n.code, n.message, to, from)

@@ -106,6 +106,7 @@ func messageRules(t *testing.T, e *env) {
 	path := accountURI + "/Messages.json"
 	wantError(t, e.do(t, http.MethodPost, path, url.Values{"To": {"+15558675310"}, "Body": {"hi"}}), 400, 21603, "From")
 	wantError(t, e.do(t, http.MethodPost, path, url.Values{"To": {"+15558675310"}, "From": {"+15017122661"}}), 400, 21602, "body")
+	messageBodyLimit(t, e, path)
 	a := e.do(t, http.MethodPost, path, url.Values{"To": {"+15558675310"}, "MessagingServiceSid": {"MG0123456789abcdef0123456789abcdef"},
 		"MediaUrl": {"https://example.com/a.png", "https://example.com/b.png"}})
 	if a.status != http.StatusCreated || a.body["status"] != "accepted" || a.body["num_media"] != "2" || a.body["from"] != nil {
@@ -114,6 +115,23 @@ func messageRules(t *testing.T, e *env) {
 	a = e.do(t, http.MethodPost, accountURI+"/Messages/"+a.body["sid"].(string)+".json", url.Values{"Status": {"canceled"}})
 	if a.status != http.StatusOK || a.body["status"] != "canceled" {
 		t.Errorf("cancel: %d %v", a.status, a.body)
+	}
+}
+
+// messageBodyLimit: Twilio refuses a Body over 1600 characters with 21617
+// and stores nothing; it counts characters, not bytes.
+func messageBodyLimit(t *testing.T, e *env, path string) {
+	before := len(e.sim.Rows("messages"))
+	for _, body := range []string{strings.Repeat("a", 1601), strings.Repeat("x", 2<<20), strings.Repeat("é", 1601)} {
+		wantError(t, e.do(t, http.MethodPost, path, url.Values{"To": {"+15558675310"}, "From": {"+15017122661"}, "Body": {body}}),
+			400, 21617, "The concatenated message body exceeds the 1600 character limit")
+	}
+	if n := len(e.sim.Rows("messages")); n != before {
+		t.Errorf("%d messages stored after refused bodies, want %d", n, before)
+	}
+	a := e.do(t, http.MethodPost, path, url.Values{"To": {"+15558675310"}, "From": {"+15017122661"}, "Body": {strings.Repeat("é", 1600)}})
+	if a.status != http.StatusCreated || a.body["num_segments"] != "11" {
+		t.Errorf("1600 two-byte characters: %d %v, want created in 11 segments", a.status, a.body["num_segments"])
 	}
 }
 

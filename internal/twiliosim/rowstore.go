@@ -24,7 +24,6 @@ type rowStore struct {
 	home     string                    // an instance template for members that have none
 	homeKey  string                    // the placeholder of home that holds the key
 	defaults func(row map[string]any, form url.Values, ids *idSource)
-	loose    []string // fields the spec leaves untyped: fixtures may give any JSON value
 	members  []*resource
 	table    *table
 	re       map[string]*regexp.Regexp // the server's compiled patterns
@@ -43,7 +42,7 @@ func storeKey(spec entities.Spec, h hooks) string {
 }
 
 func newRowStore(key string, re map[string]*regexp.Regexp) *rowStore {
-	return &rowStore{key: key, fields: map[string]entities.Field{}, defaults: defaultsFor(key), loose: looseFields(key), re: re}
+	return &rowStore{key: key, fields: map[string]entities.Field{}, defaults: defaultsFor(key), re: re}
 }
 
 // matches reports whether v matches pattern; an empty or unknown pattern
@@ -90,16 +89,4 @@ func (st *rowStore) finish() {
 		st.prefix = sidPrefix(st.fields[st.keyField].Pattern)
 	}
 	st.table = newTable(st.keyField)
-}
-
-// isLoose reports whether the spec leaves field name untyped.
-func (st *rowStore) isLoose(name string) bool { return slices.Contains(st.loose, name) }
-
-// looseFields are the fields Twilio's spec declares without a type, which
-// the catalogue shows as strings: their values are JSON objects in practice.
-func looseFields(key string) []string {
-	if key == "events" {
-		return []string{"request", "response"}
-	}
-	return nil
 }

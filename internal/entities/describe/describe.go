@@ -58,6 +58,7 @@ type Input struct {
 	Format     string   `json:"format,omitempty"`
 	Enum       []string `json:"enum,omitempty"`
 	Pattern    string   `json:"pattern,omitempty"`
+	MaxLength  int      `json:"maxLength,omitempty"` // in characters
 	Required   bool     `json:"required,omitempty"`
 	InPath     bool     `json:"inPath,omitempty"`
 }
@@ -67,7 +68,7 @@ func inputs(ins []entities.Input) []Input {
 	for _, in := range ins {
 		p := in.Param
 		out = append(out, Input{Name: in.Name, Aliases: in.Aliases, TwilioName: p.Name, Type: string(p.Type),
-			Items: string(p.Items), Format: p.Format, Enum: p.Enum, Pattern: p.Pattern, Required: p.Required,
+			Items: string(p.Items), Format: p.Format, Enum: p.Enum, Pattern: p.Pattern, MaxLength: p.MaxChars, Required: p.Required,
 			InPath: in.InPath})
 	}
 	return out

@@ -34,21 +34,26 @@ type EntityID struct {
 	Example string `json:"example"`
 }
 
-// Column is one row column. Create and Update say whether a payload can
-// write it (then Aliases are the other names it accepts there); Filter is
-// set when Twilio can filter on it server-side. Every column can be named
-// in a filterClause: the rest is filtered by the worker.
+// Column is one row column. Type is what results carry in it (a JSON
+// string for Twilio's "0.0075"; "datetime" and "date" are strings, "any"
+// is any JSON value); CompareAs, when set, is how filters and sorting
+// compare its values (as a number). Create and Update say whether a
+// payload can write it (then Aliases are the other names it accepts
+// there); Filter is set when Twilio can filter on it server-side. Every
+// column can be named in a filterClause: the rest is filtered by the
+// worker.
 type Column struct {
-	Name    string   `json:"name"`
-	Type    string   `json:"type"`
-	Format  string   `json:"format,omitempty"`
-	Enum    []string `json:"enum,omitempty"`
-	Key     bool     `json:"key,omitempty"`
-	Parent  bool     `json:"parent,omitempty"`
-	Create  bool     `json:"create,omitempty"`
-	Update  bool     `json:"update,omitempty"`
-	Aliases []string `json:"aliases,omitempty"`
-	Filter  *Filter  `json:"serverFilter,omitempty"`
+	Name      string   `json:"name"`
+	Type      string   `json:"type"`
+	CompareAs string   `json:"compareAs,omitempty"`
+	Format    string   `json:"format,omitempty"`
+	Enum      []string `json:"enum,omitempty"`
+	Key       bool     `json:"key,omitempty"`
+	Parent    bool     `json:"parent,omitempty"`
+	Create    bool     `json:"create,omitempty"`
+	Update    bool     `json:"update,omitempty"`
+	Aliases   []string `json:"aliases,omitempty"`
+	Filter    *Filter  `json:"serverFilter,omitempty"`
 }
 
 // Filter is Twilio's list parameter for a column: equality, and for dates
@@ -82,7 +87,8 @@ func DescribeEntity(e *entities.Entity, b *example.Builder) Entity {
 }
 
 func column(e *entities.Entity, c entities.Column) Column {
-	d := Column{Name: c.Name, Type: string(c.Type), Format: c.Format, Enum: c.Enum, Key: c.Key, Parent: c.Parent}
+	d := Column{Name: c.Name, Type: string(c.Type), CompareAs: string(c.CompareAs), Format: c.Format, Enum: c.Enum,
+		Key: c.Key, Parent: c.Parent}
 	if c.Type == entities.TDateTime {
 		d.Format = "" // Twilio's wire format (RFC 2822); rows carry RFC 3339
 	}

@@ -38,7 +38,7 @@ func (d Entity) WriteText(w io.Writer) error {
 	fmt.Fprintln(w, "\nColumns (any column can be used in a filterClause; SERVER FILTER: Twilio narrows the list itself):")
 	rows := [][]string{{"NAME", "TYPE", "KEY", "PARENT", "CREATE", "UPDATE", "SERVER FILTER"}}
 	for _, c := range d.Columns {
-		rows = append(rows, []string{c.Name, typeText(c.Type, "", c.Format), mark(c.Key), mark(c.Parent),
+		rows = append(rows, []string{c.Name, c.typeText(), mark(c.Key), mark(c.Parent),
 			mark(c.Create), mark(c.Update), c.filterText()})
 	}
 	if err := table(w, "  ", rows); err != nil {
@@ -126,6 +126,9 @@ func (in Input) constraints() string {
 	if in.Format != "" {
 		parts = append(parts, "format "+in.Format)
 	}
+	if in.MaxLength > 0 {
+		parts = append(parts, fmt.Sprintf("at most %d characters", in.MaxLength))
+	}
 	if len(in.Aliases) > 0 {
 		parts = append(parts, "alias "+strings.Join(in.Aliases, ", "))
 	}
@@ -179,6 +182,15 @@ func table(w io.Writer, indent string, rows [][]string) error {
 		}
 	}
 	return nil
+}
+
+// typeText is a column's type as results carry it, and how filters
+// compare it when that differs: "string (compared as number)".
+func (c Column) typeText() string {
+	if c.CompareAs != "" {
+		return c.Type + " (compared as " + c.CompareAs + ")"
+	}
+	return typeText(c.Type, "", c.Format)
 }
 
 func typeText(t, items, format string) string {

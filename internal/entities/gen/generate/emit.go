@@ -92,6 +92,8 @@ func typeConst(t string) string {
 		return "TArray"
 	case "object":
 		return "TObject"
+	case "any":
+		return "TAny"
 	}
 	return "TString"
 }

@@ -197,6 +197,9 @@ func (d *doc) fields(s obj, prefix string) []field {
 			continue
 		}
 		t, _ := typeOf(merged)
+		if untyped(merged) {
+			t = "any"
+		}
 		out = append(out, field{Path: prefix + name, Type: t, Format: str(merged, "format"),
 			Pattern: str(merged, "pattern"), Enum: enum(merged)})
 	}
@@ -267,6 +270,16 @@ func (d *doc) param(name string, s obj, required bool) param {
 		}
 	}
 	return p
+}
+
+// untyped reports a row property the spec declares without a type, format
+// or enum (a call event's request, a recording's encryption_details): its
+// value can be any JSON, an object in practice, so calling it a string
+// would describe rows wrongly. Form parameters stay strings: a form
+// carries nothing else.
+func untyped(s obj) bool {
+	_, typed := s["type"]
+	return !typed && str(s, "format") == "" && len(enum(s)) == 0
 }
 
 // typeOf maps a JSON schema to the connector type.

@@ -100,5 +100,8 @@ func scalarSchema(t entities.Type, p entities.Param) object {
 	if p.Pattern != "" {
 		s["pattern"] = p.Pattern
 	}
+	if p.MaxChars > 0 {
+		s["maxLength"] = p.MaxChars // JSON Schema counts characters too
+	}
 	return s
 }

@@ -25,7 +25,10 @@ func rowSchema(e *entities.Entity) object {
 
 func columnSchema(c entities.Column) object {
 	t, format := rowType(c)
-	s := object{"type": []any{t, "null"}, "description": columnNote(c)}
+	s := object{"description": columnNote(c)}
+	if t != "" { // no "type": any JSON value
+		s["type"] = []any{t, "null"}
+	}
 	if format != "" {
 		s["format"] = format
 	}
@@ -39,13 +42,13 @@ func columnSchema(c entities.Column) object {
 	return s
 }
 
-// rowType is a column's JSON type and format. Timestamps are RFC 3339 in
-// rows whatever Twilio sent; Twilio's "uri" fields are relative paths.
+// rowType is a column's JSON type and format, "" for any JSON value.
+// Timestamps are RFC 3339 in rows whatever Twilio sent; Twilio's "uri"
+// fields are relative paths.
 func rowType(c entities.Column) (string, string) {
-	if c.NumericText {
-		return "string", "" // Twilio's number in a string ("0.0075"); filters compare it as a number
-	}
 	switch c.Type {
+	case entities.TAny:
+		return "", ""
 	case entities.TDateTime:
 		return "string", "date-time"
 	case entities.TDate:
@@ -67,8 +70,11 @@ func columnNote(c entities.Column) string {
 	if c.Key {
 		notes = append(notes, "The row's key.")
 	}
-	if c.NumericText {
+	if c.CompareAs != "" {
 		notes = append(notes, "A number in a string, as Twilio sends it; filters and sorting compare it as a number.")
+	}
+	if c.Type == entities.TAny {
+		notes = append(notes, "Any JSON value: Twilio's specification gives no type (an object in practice).")
 	}
 	if c.Parent {
 		notes = append(notes, "Names the parent row in Twilio's path; LIST's filterClause must give it ("+c.Name+" = '…').")
