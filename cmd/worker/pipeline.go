@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 
 	"cloud.google.com/go/pubsub/v2"
 	"go.uber.org/zap"
 
+	"github.com/connectorworks/twilio-worker/internal/clock"
 	"github.com/connectorworks/twilio-worker/internal/entities"
 	"github.com/connectorworks/twilio-worker/internal/handler"
 	"github.com/connectorworks/twilio-worker/internal/limiter"
@@ -22,36 +22,6 @@ import (
 // requestTimeout bounds one HTTP attempt to Twilio, below the task deadline
 // so a task can see the failure and answer it.
 const requestTimeout = 30 * time.Second
-
-// throttlePenalty is how long each step of the slow-down lasts after a 429.
-const throttlePenalty = 10 * time.Second
-
-// throttle is the adaptive slow-down after Twilio's 429: half the budget
-// for throttlePenalty, then three quarters for as long again, then the full
-// budget, so the pace recovers in steps instead of jumping back. Each 429
-// starts over. Safe for concurrent use.
-type throttle struct {
-	lim  *limiter.Transport
-	mu   sync.Mutex
-	last time.Time
-}
-
-func newThrottle(lim *limiter.Transport) *throttle { return &throttle{lim: lim} }
-
-func (t *throttle) hit() {
-	t.mu.Lock()
-	now := time.Now()
-	t.last = now
-	t.mu.Unlock()
-	t.lim.Penalize(0.5, throttlePenalty)
-	time.AfterFunc(throttlePenalty, func() {
-		t.mu.Lock()
-		defer t.mu.Unlock()
-		if t.last.Equal(now) { // no newer 429 took over
-			t.lim.Penalize(0.75, throttlePenalty)
-		}
-	})
-}
 
 // twilioStack builds the shared HTTP transport to Twilio (see package
 // twiliohttp for the order) and returns the limiter for its stats.
@@ -74,8 +44,9 @@ func twilioStack(cfg *Config) (http.RoundTripper, *limiter.Transport, error) {
 	lim := limiter.NewTransport(twiliohttp.MarkSent(twiliohttp.Rewrite(base, twiliohttp.NewBase(max(lc.MaxInFlight, 2)))), lc)
 	stack := twiliohttp.Retry(twiliohttp.BufferErrors(lim), twiliohttp.RetryConfig{
 		AttemptTimeout: min(requestTimeout, cfg.TaskTimeout),
-		// A 429 means Twilio's concurrency limit: slow down for a while.
-		OnThrottle: newThrottle(lim).hit,
+		// A 429 means Twilio's concurrency limit: slow down for a while,
+		// then recover in steps.
+		OnThrottle: limiter.NewSlowdown(lim, clock.Real()).Throttled,
 	})
 	return stack, lim, nil
 }
