@@ -97,6 +97,13 @@ func (t *Transport) acquire(ctx context.Context) error {
 	select {
 	case t.slots <- struct{}{}:
 		return nil
+	default: // all taken: wait, and be counted as waiting
+	}
+	t.stats.waiting(1)
+	defer t.stats.waiting(-1)
+	select {
+	case t.slots <- struct{}{}:
+		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("limiter: waiting for an in-flight slot: %w (%w)", ctx.Err(), codes.ErrNotSent)
 	}
