@@ -52,7 +52,7 @@ func runLocal(ctx context.Context, cfg *Config, stdin io.Reader, stdout io.Write
 	if err := createLocalTopology(ctx, ps, cfg); err != nil {
 		return err
 	}
-	stack, _, err := twilioStack(cfg)
+	stack, _, err := twilioStack(cfg, log)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ const requestTimeout = 30 * time.Second
 
 // twilioStack builds the shared HTTP transport to Twilio (see package
 // twiliohttp for the order) and returns the limiter for its stats.
-func twilioStack(cfg *Config) (http.RoundTripper, *limiter.Transport, error) {
+func twilioStack(cfg *Config, log *zap.Logger) (http.RoundTripper, *limiter.Transport, error) {
 	var base *url.URL
 	if cfg.TwilioBaseURL != twiliohttp.DefaultBaseURL {
 		u, err := twiliohttp.ParseBaseURL(cfg.TwilioBaseURL)
@@ -42,6 +42,7 @@ func twilioStack(cfg *Config) (http.RoundTripper, *limiter.Transport, error) {
 	// it has its turn, so one still waiting when the worker dies is safe to
 	// run again.
 	lim := limiter.NewTransport(twiliohttp.MarkSent(twiliohttp.Rewrite(base, twiliohttp.NewBase(max(lc.MaxInFlight, 2)))), lc)
+	logDepartures(lim, log)
 	stack := twiliohttp.Retry(twiliohttp.BufferErrors(lim), twiliohttp.RetryConfig{
 		AttemptTimeout: min(requestTimeout, cfg.TaskTimeout),
 		// A 429 means Twilio's concurrency limit: slow down for a while,
@@ -49,6 +50,20 @@ func twilioStack(cfg *Config) (http.RoundTripper, *limiter.Transport, error) {
 		OnThrottle: limiter.NewSlowdown(lim, clock.Real()).Throttled,
 	})
 	return stack, lim, nil
+}
+
+// logDepartures logs, at debug level only, each Twilio request as it
+// leaves the limiter, at the instant the budget counts it: what the README's
+// "no one-second window exceeds nodes × 25" is about, and what the
+// end-to-end throttle test checks (arrival times carry the network's jitter).
+func logDepartures(lim *limiter.Transport, log *zap.Logger) {
+	if !log.Core().Enabled(zap.DebugLevel) {
+		return
+	}
+	lim.OnDeparture(func(req *http.Request, at time.Time) {
+		log.Debug("twilio request sent", zap.String("method", req.Method), zap.String("path", req.URL.Path),
+			zap.Time("sent_at", at))
+	})
 }
 
 // newTaskHandler wires executor and middleware into the handler chain.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -261,5 +262,31 @@ func TestSlotBeforeToken(t *testing.T) {
 	wg.Wait()
 	if got := tr.Stats(); got.Started != 4 || got.MaxInFlight != 1 {
 		t.Errorf("Stats() = %+v, want 4 started, at most 1 in flight", got)
+	}
+}
+
+// TestOnDeparture: the hook hears of every request that leaves, at the
+// instant the window counted it, and of none that did not.
+func TestOnDeparture(t *testing.T) {
+	t.Parallel()
+	clock := &fakeClock{t: t0}
+	tr := NewTransport(&fakeBase{}, Config{RPS: 50, Burst: 1, MaxInFlight: 1})
+	tr.now = clock.Now
+	var got []time.Duration
+	var paths []string
+	tr.OnDeparture(func(req *http.Request, at time.Time) {
+		got, paths = append(got, at.Sub(t0)), append(paths, req.URL.Path)
+	})
+	first := mustSend(t, tr)
+	clock.Advance(time.Second)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := send(t, tr, ctx); err == nil { // never leaves: no slot, no context
+		t.Fatal("a request with a canceled context was sent")
+	}
+	first.Body.Close()
+	mustSend(t, tr).Body.Close()
+	if want := []time.Duration{0, time.Second}; !slices.Equal(got, want) || len(paths) != 2 || paths[0] != "/x" {
+		t.Errorf("departures at %v for %v, want two at %v for /x", got, paths, want)
 	}
 }
