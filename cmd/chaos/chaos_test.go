@@ -4,30 +4,96 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"net"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
 )
 
-// requireServices returns the emulator and Redis addresses. Without them
-// the test skips locally, but fails when REQUIRE_EMULATOR=1 or
-// REQUIRE_REDIS=1 (CI, scripts/test.sh): a missing service must never
-// pass silently.
-func requireServices(t *testing.T) {
+// requireService returns the value of env, the address of a service the
+// test needs. Without it the test skips locally, but fails when require=1
+// (CI, scripts/test.sh): a missing service must never pass silently.
+func requireService(t *testing.T, env, require, how string) string {
 	t.Helper()
-	for _, s := range []struct{ env, require, how string }{
-		{"PUBSUB_EMULATOR_HOST", "REQUIRE_EMULATOR", "start the Pub/Sub emulator"},
-		{"REDIS_ADDR", "REQUIRE_REDIS", "start redis-server"},
-	} {
-		if os.Getenv(s.env) != "" {
-			continue
+	if v := os.Getenv(env); v != "" {
+		return v
+	}
+	if os.Getenv(require) == "1" {
+		t.Fatalf("%s=1 but %s is not set: %s (scripts/test.sh does)", require, env, how)
+	}
+	t.Skipf("%s is not set (%s, or run scripts/test.sh)", env, how)
+	return ""
+}
+
+// ownRedis starts a redis-server of the test's own on a free loopback port,
+// keeping nothing on disk, and stops it when the test ends. The chaos run
+// empties its Redis database with FLUSHDB, which must never reach a server
+// the test did not start (REDIS_ADDR may be someone's). redis-server comes
+// from REDIS_SERVER_BIN or PATH; like the other services it is required
+// when REQUIRE_REDIS=1.
+func ownRedis(t *testing.T) string {
+	t.Helper()
+	bin := os.Getenv("REDIS_SERVER_BIN")
+	if bin == "" {
+		bin, _ = exec.LookPath("redis-server")
+	}
+	if bin == "" {
+		requireService(t, "REDIS_SERVER_BIN", "REQUIRE_REDIS", "install redis-server")
+	}
+	addr := freeAddr(t)
+	_, port, _ := net.SplitHostPort(addr)
+	dir := t.TempDir()
+	cmd := exec.Command(bin, "--bind", "127.0.0.1", "--port", port, "--save", "", "--appendonly", "no",
+		"--dir", dir, "--logfile", filepath.Join(dir, "redis.log"))
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", bin, err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-exited
+	})
+	waitRedis(t, addr, exited, filepath.Join(dir, "redis.log"))
+	return addr
+}
+
+// freeAddr returns a loopback address with a port nothing listens on now.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// waitRedis polls addr until Redis answers PING; it fails the test if the
+// server exits first (its log says why) or does not answer in a minute.
+func waitRedis(t *testing.T, addr string, exited <-chan struct{}, logPath string) {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{Addr: addr,
+		MaintNotificationsConfig: &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}})
+	defer c.Close()
+	deadline := time.Now().Add(time.Minute)
+	for c.Ping(context.Background()).Err() != nil {
+		select {
+		case <-exited:
+			log, _ := os.ReadFile(logPath)
+			t.Fatalf("redis-server on %s exited:\n%s", addr, log)
+		case <-time.After(20 * time.Millisecond):
 		}
-		if os.Getenv(s.require) == "1" {
-			t.Fatalf("%s=1 but %s is not set: %s (scripts/test.sh does)", s.require, s.env, s.how)
+		if time.Now().After(deadline) {
+			t.Fatalf("redis-server on %s did not answer within a minute", addr)
 		}
-		t.Skipf("%s is not set (%s, or run scripts/test.sh)", s.env, s.how)
 	}
 }
 
@@ -35,14 +101,16 @@ func requireServices(t *testing.T) {
 // emulator, Redis, the simulator with faults, one SIGKILL) and checks the
 // exit status and the report's zero counts.
 func TestChaos(t *testing.T) {
-	requireServices(t)
+	requireService(t, "PUBSUB_EMULATOR_HOST", "REQUIRE_EMULATOR", "start the Pub/Sub emulator")
 	if testing.Short() {
 		t.Skip("-short: the chaos run takes about a minute")
 	}
 	// One node keeps the worker's window small (100 tasks outstanding), so
-	// the kill meets tasks answered, in flight and not yet pulled.
+	// the kill meets tasks answered, in flight and not yet pulled. The logs
+	// go to a directory the test removes.
 	args := []string{"chaos", "--tasks", "300", "--kills", "1", "--nodes", "1",
-		"--task-timeout", "10s", "--timeout-hold", "13s", "--stall", "45s", "--timeout", "150s"}
+		"--task-timeout", "10s", "--timeout-hold", "13s", "--stall", "45s", "--timeout", "150s",
+		"--redis", ownRedis(t), "--log-dir", t.TempDir()}
 	var stdout, stderr bytes.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)

@@ -22,6 +22,7 @@ type config struct {
 	workerBin   string
 	redisAddr   string
 	redisDB     int
+	logDir      string // --log-dir; "" for a new temporary directory
 	emulator    string // PUBSUB_EMULATOR_HOST
 	direct      bool   // the worker talks to the emulator without the proxy
 	logLevel    string // the worker's LOG_LEVEL
@@ -63,6 +64,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	fs.StringVar(&c.workerBin, "worker-bin", "", "worker binary to run (default: go build ./cmd/worker into a temp dir)")
 	fs.StringVar(&c.redisAddr, "redis", getenv("REDIS_ADDR"), "`HOST:PORT` of the Redis server for the task store (default $REDIS_ADDR)")
 	fs.IntVar(&c.redisDB, "redis-db", 15, "Redis database `N` for the task store; FLUSHDB'd at start")
+	fs.StringVar(&c.logDir, "log-dir", "", "`DIR` for the worker and proxy logs, created if missing (default: a new temporary directory, kept after the run)")
 	fs.BoolVar(&c.direct, "direct", false, "connect the worker straight to the emulator, without the proxy that hides the emulator's loss of a killed subscriber's messages (see proxy.go)")
 	fs.StringVar(&c.logLevel, "worker-log-level", "warn", "the worker's LOG_LEVEL (debug shows every nack)")
 	fs.IntVar(&c.maxAttempts, "max-delivery-attempts", 5, "the task subscription's dead-letter policy: deliveries before a task is dead-lettered (5 to 100)")

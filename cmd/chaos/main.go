@@ -3,7 +3,7 @@
 //
 //	chaos [--tasks 10000] [--fail-429 0.10] [--fail-500 0.05] [--fail-timeout 0.02]
 //	      [--kills 2] [--nodes 20] [--seed 1] [--worker-bin PATH]
-//	      [--redis HOST:PORT] [--redis-db 15] [--task-timeout 15s]
+//	      [--redis HOST:PORT] [--redis-db 15] [--log-dir DIR] [--task-timeout 15s]
 //	      [--timeout-hold 20s] [--stall 90s] [--timeout 15m]
 //
 // It needs the Pub/Sub emulator (PUBSUB_EMULATOR_HOST) and a Redis server

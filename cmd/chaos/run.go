@@ -37,9 +37,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := flushStore(ctx, cfg.redisAddr, cfg.redisDB); err != nil {
 		return err
 	}
-	logDir, err := os.MkdirTemp("", "chaos-")
+	logDir, err := cfg.openLogDir()
 	if err != nil {
-		return fmt.Errorf("temp dir: %w", err)
+		return err
 	}
 	bin := cfg.workerBin
 	if bin == "" {
@@ -125,4 +125,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	fmt.Fprintln(stdout, "targets: met")
 	return nil
+}
+
+// openLogDir returns --log-dir, created if missing, or a new temporary
+// directory. Either is kept after the run, for its logs to be read: the
+// report names it. A caller that wants nothing left behind (TestChaos)
+// passes a directory it removes itself.
+func (c *config) openLogDir() (string, error) {
+	if c.logDir != "" {
+		if err := os.MkdirAll(c.logDir, 0o755); err != nil {
+			return "", fmt.Errorf("--log-dir: %w", err)
+		}
+		return c.logDir, nil
+	}
+	dir, err := os.MkdirTemp("", "chaos-")
+	if err != nil {
+		return "", fmt.Errorf("temp dir: %w", err)
+	}
+	return dir, nil
 }

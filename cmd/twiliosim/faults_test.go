@@ -68,28 +68,23 @@ func TestRunInjectsFaults(t *testing.T) {
 }
 
 // TestRunShutdownEndsHolds: a request held by --fail-timeout does not keep
-// a graceful shutdown waiting for its hold; the client gets no answer.
+// a graceful shutdown waiting for its hold; the client gets no answer. Were
+// the hold to outlast the shutdown, Shutdown would give up after its grace
+// and run would return that error.
 func TestRunShutdownEndsHolds(t *testing.T) {
 	base, done, cancel := start(t, "--fail-timeout", "1", "--fail-timeout-hold", "1h")
-	hc := &http.Client{Transport: &http.Transport{}}
-	path := base + "/2010-04-01/Accounts/" + testAccount + "/Messages.json"
-	// An exempt request first, so the held one reuses an accepted connection:
-	// one still in the listener's backlog would just be reset at shutdown.
-	req, _ := http.NewRequest(http.MethodGet, path, nil)
-	req.SetBasicAuth(testAccount, testToken)
-	req.Header.Set(twiliosim.NoFaultsHeader, "1")
-	resp, err := hc.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-
-	written := make(chan struct{})
-	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { close(written) }}
-	req, _ = http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), http.MethodPost, path,
+	// Expect: 100-continue makes the server say when its handler reads the
+	// body: from then on the request is being served, not waiting in a
+	// backlog that shutdown would just reset, which would pass for the
+	// wrong reason.
+	hc := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: time.Hour}}
+	reading := make(chan struct{})
+	trace := &httptrace.ClientTrace{Got100Continue: func() { close(reading) }}
+	req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), http.MethodPost,
+		base+"/2010-04-01/Accounts/"+testAccount+"/Messages.json",
 		strings.NewReader("To=%2B15558675310&From=%2B15017122661&Body=held"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Expect", "100-continue")
 	req.SetBasicAuth(testAccount, testToken)
 	answered := make(chan error, 1)
 	go func() {
@@ -99,15 +94,20 @@ func TestRunShutdownEndsHolds(t *testing.T) {
 		}
 		answered <- err
 	}()
-	<-written
-	time.Sleep(100 * time.Millisecond) // let the server read it; if it has not, the test passes for the wrong reason, never fails
+	select {
+	case <-reading:
+	case err := <-answered:
+		t.Fatalf("the request ended (%v) before the server read it; want it held", err)
+	case <-time.After(time.Minute):
+		t.Fatal("the server never read the request")
+	}
 	cancel()
 	select {
 	case err := <-done:
 		if err != nil {
 			t.Fatalf("run after cancel with a held request: %v, want a clean exit", err)
 		}
-	case <-time.After(4 * time.Second): // below shutdownGrace: the hold did not hold shutdown up
+	case <-time.After(time.Minute): // a hang, not a speed: the grace is 5 s
 		t.Fatal("run did not return: the held request kept it waiting")
 	}
 	if err := <-answered; err == nil {

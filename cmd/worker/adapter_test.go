@@ -32,14 +32,9 @@ import (
 	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
-// Bounds for waiting on asynchronous outcomes: generous, because a loaded
-// CI machine is slow, and never assertions about speed.
-const (
-	waitLong = 30 * time.Second
-	// settle is how long a test watches for something that must not happen
-	// (a redelivery): several times pstest's ~100 ms nack redelivery.
-	settle = 700 * time.Millisecond
-)
+// waitLong bounds waiting on asynchronous outcomes: generous, because a
+// loaded CI machine is slow, and never an assertion about speed.
+const waitLong = 30 * time.Second
 
 const getMessage = `{"entity":"Messages","operation":"GET","entityId":"SM3ad97d41e786c02bca47c8ce1745053b"}`
 
@@ -83,12 +78,12 @@ func TestAdapterAnswersAndAcks(t *testing.T) {
 			t.Parallel()
 			r := newRig(t, nil)
 			ops := &stubOps{do: tt.do}
-			r.start(t, handler.Chain(handler.New(ops, nil), handler.Classify(), handler.Recover()))
+			s := r.start(t, handler.Chain(handler.New(ops, nil), handler.Classify(), handler.Recover()))
 			id := r.srv.Publish(r.taskTopic, []byte(tt.data), tt.attrs)
 
 			res := r.waitResults(t, 1)[0]
 			r.waitAcked(t, id)
-			r.checkSettled(t, id, 1)
+			r.checkSettled(t, s, id, 1)
 			if diff := cmp.Diff(tt.wantAttrs, res.Attributes); diff != "" {
 				t.Errorf("result attributes (-want +got):\n%s", diff)
 			}
@@ -160,7 +155,7 @@ func TestAdapterNacksWhenResultPublishFails(t *testing.T) {
 	faults.left.Store(1 << 30)
 	r := newRig(t, faults)
 	h, calls := counted(answer)
-	r.start(t, h)
+	s := r.start(t, h)
 	id := r.srv.Publish(r.taskTopic, []byte(getMessage), map[string]string{"taskId": "t-pub"})
 
 	eventually(t, waitLong, "a redelivery after the failed publish", func() bool {
@@ -180,7 +175,11 @@ func TestAdapterNacksWhenResultPublishFails(t *testing.T) {
 	res := r.waitResults(t, 1)[0]
 	r.waitAcked(t, id)
 	checkResult(t, res.Data, "t-pub", "")
-	time.Sleep(settle)
+	// Deliveries still in flight (earlier ones, nacked, may have been
+	// redelivered meanwhile) publish before serve returns.
+	if err := s.stop(t, waitLong); err != nil {
+		t.Fatalf("serve: %v", err)
+	}
 	if got := r.results(); len(got) != 1 {
 		t.Errorf("results after recovery: got %d, want exactly 1", len(got))
 	}
@@ -191,12 +190,12 @@ func TestAdapterRidesOutTransientPublishErrors(t *testing.T) {
 	faults := &publishFaults{code: codes.Unavailable}
 	faults.left.Store(2) // the client's own retry (100 ms, then 400 ms) gets through
 	r := newRig(t, faults)
-	r.start(t, answer)
+	s := r.start(t, answer)
 	id := r.srv.Publish(r.taskTopic, []byte(getMessage), map[string]string{"taskId": "t-flaky"})
 
 	res := r.waitResults(t, 1)[0]
 	r.waitAcked(t, id)
-	r.checkSettled(t, id, 1)
+	r.checkSettled(t, s, id, 1)
 	checkResult(t, res.Data, "t-flaky", "")
 	if n := faults.failed.Load(); n != 2 {
 		t.Errorf("injected publish failures: got %d, want 2", n)
@@ -388,11 +387,15 @@ func (r *rig) waitAcked(t *testing.T, id string) {
 	eventually(t, waitLong, "the task's ack", func() bool { return r.srv.Message(id).Acks >= 1 })
 }
 
-// checkSettled watches the task a little longer and checks that it was
-// delivered exactly deliveries times and answered exactly once.
-func (r *rig) checkSettled(t *testing.T, id string, deliveries int) {
+// checkSettled checks that the acked task was delivered exactly deliveries
+// times and answered exactly once. It first stops serve, which returns only
+// once every delivery in flight has been answered and its result flushed;
+// an acked task is not delivered again. So neither count can change after.
+func (r *rig) checkSettled(t *testing.T, s *serving, id string, deliveries int) {
 	t.Helper()
-	time.Sleep(settle)
+	if err := s.stop(t, waitLong); err != nil {
+		t.Errorf("serve: got %v, want nil", err)
+	}
 	if got := r.srv.Message(id).Deliveries; got != deliveries {
 		t.Errorf("task deliveries: got %d, want %d", got, deliveries)
 	}

@@ -117,7 +117,7 @@ func newBenchPipeline(b *testing.B, run serveFunc) *benchPipeline {
 	if err := createLocalTopology(ctx, p.client, cfg); err != nil {
 		b.Fatal(err)
 	}
-	stack, _, err := twilioStack(cfg)
+	stack, _, err := twilioStack(cfg, zap.NewNop())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -47,9 +47,20 @@ func requireEmulator(t *testing.T) string {
 
 var (
 	buildOnce sync.Once
+	binDir    string // removed by TestMain
 	binPath   string
 	buildErr  error
 )
+
+// TestMain removes the directory of the worker binary, which the tests
+// share and so cannot leave to a test's own TempDir.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		_ = os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
 
 // workerBinary builds the real worker binary once per test run.
 func workerBinary(t *testing.T) string {
@@ -60,6 +71,7 @@ func workerBinary(t *testing.T) string {
 			buildErr = err
 			return
 		}
+		binDir = dir
 		binPath = filepath.Join(dir, "worker")
 		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
 		if err != nil {

@@ -1,16 +1,25 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/connectorworks/twilio-worker/internal/twiliosim"
 )
 
-// TestEndToEndThrottle: at nodes = 1 no one-second window of Twilio
-// requests may hold more than 25. It asserts the budget, not a speed.
+// TestEndToEndThrottle: at nodes = 1 no one-second window of the requests
+// the worker sends to Twilio holds more than 25, the budget as the README
+// states it. It asserts the budget, not a speed. The instants are the
+// worker's own, logged at debug level as each request leaves the limiter:
+// the simulator's arrival times add the loopback's and this process's
+// scheduling delays (stalls of 30-40 ms seen here on 2 busy cores, which
+// bunch the requests behind them), which no sender controls. The simulator
+// must have seen exactly the requests logged, so none went around the
+// limiter.
 func TestEndToEndThrottle(t *testing.T) {
 	requireEmulator(t)
 	sim, simURL := simulator(t, twiliosim.Config{})
@@ -19,23 +28,43 @@ func TestEndToEndThrottle(t *testing.T) {
 	for i := 0; i < n; i++ {
 		tp.publish(t, fmt.Sprint("get-", i), `{"entity":"Recordings","operation":"GET","entityId":"RE2e915e78549694bd0a0742d2d39454e5"}`, nil)
 	}
-	w := startWorker(t, tp, simURL, "--nodes", "1")
+	w := startWorker(t, tp, simURL, "--nodes", "1", "--log-level", "debug")
 	got, _ := tp.collect(t, n, 60*time.Second)
 	if len(got) != n {
 		t.Fatalf("got %d results, want %d", len(got), n)
 	}
-	var times []time.Time
-	for _, r := range sim.Requests() {
-		times = append(times, r.Time)
-	}
-	// The limiter's unit tests prove the exact bound with an injected clock;
-	// here arrival times carry loopback jitter, so allow one request of it.
-	if busiest := busiestWindow(times); busiest > 25+1 {
-		t.Errorf("busiest one-second window had %d requests, budget is 25", busiest)
-	}
 	if err := w.stop(t, 30*time.Second); err != nil {
 		t.Errorf("exit: %v", err)
 	}
+	sent := departures(w.stderr.String())
+	var arrived []time.Time
+	for _, r := range sim.Requests() {
+		arrived = append(arrived, r.Time)
+	}
+	if len(sent) != len(arrived) || len(sent) < n {
+		t.Fatalf("the worker logged %d requests sent, the simulator saw %d; want the same, at least %d", len(sent), len(arrived), n)
+	}
+	const budget = 25 // the README's, at one node
+	if busiest := busiestWindow(sent); busiest > budget {
+		t.Errorf("busiest one-second window had %d requests, budget is %d", busiest, budget)
+	}
+	t.Logf("busiest one-second window of arrivals at the simulator: %d", busiestWindow(arrived))
+}
+
+// departures reads the instants of the worker's "twilio request sent"
+// debug lines (see logDepartures).
+func departures(stderr string) []time.Time {
+	var out []time.Time
+	for _, line := range strings.Split(stderr, "\n") {
+		var e struct {
+			Message string    `json:"message"`
+			SentAt  time.Time `json:"sent_at"`
+		}
+		if json.Unmarshal([]byte(line), &e) == nil && e.Message == "twilio request sent" {
+			out = append(out, e.SentAt)
+		}
+	}
+	return out
 }
 
 func busiestWindow(ts []time.Time) int {
@@ -63,8 +92,13 @@ func TestEndToEndSigterm(t *testing.T) {
 		tp.publish(t, fmt.Sprint("t-", i), `{"entity":"Recordings","operation":"GET","entityId":"RE2e915e78549694bd0a0742d2d39454e5"}`, nil)
 	}
 	w := startWorker(t, tp, simURL, "--nodes", "1")
+	// SIGTERM once tasks are in flight (polling for that event; the bound
+	// only keeps a broken worker from hanging the test).
 	deadline := time.Now().Add(30 * time.Second)
-	for len(sim.Requests()) < 5 && time.Now().Before(deadline) {
+	for len(sim.Requests()) < 5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d requests reached Twilio in 30 s", len(sim.Requests()))
+		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	if err := w.stop(t, 30*time.Second); err != nil {

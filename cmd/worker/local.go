@@ -50,7 +50,7 @@ func runLocal(ctx context.Context, cfg *Config, stdin io.Reader, stdout, stderr 
 		return err
 	}
 	defer stopPubSub()
-	stack, _, err := twilioStack(cfg)
+	stack, _, err := twilioStack(cfg, log)
 	if err != nil {
 		return err
 	}

@@ -92,7 +92,7 @@ func runCloud(ctx context.Context, cfg *Config, log *zap.Logger) error {
 	if err != nil {
 		return err
 	}
-	stack, _, err := twilioStack(cfg)
+	stack, _, err := twilioStack(cfg, log)
 	if err != nil {
 		return err
 	}

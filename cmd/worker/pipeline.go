@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 
 	"cloud.google.com/go/pubsub/v2"
 	"go.uber.org/zap"
 
+	"github.com/connectorworks/twilio-worker/internal/clock"
 	"github.com/connectorworks/twilio-worker/internal/entities"
 	"github.com/connectorworks/twilio-worker/internal/handler"
 	"github.com/connectorworks/twilio-worker/internal/limiter"
@@ -23,39 +23,9 @@ import (
 // so a task can see the failure and answer it.
 const requestTimeout = 30 * time.Second
 
-// throttlePenalty is how long each step of the slow-down lasts after a 429.
-const throttlePenalty = 10 * time.Second
-
-// throttle is the adaptive slow-down after Twilio's 429: half the budget
-// for throttlePenalty, then three quarters for as long again, then the full
-// budget, so the pace recovers in steps instead of jumping back. Each 429
-// starts over. Safe for concurrent use.
-type throttle struct {
-	lim  *limiter.Transport
-	mu   sync.Mutex
-	last time.Time
-}
-
-func newThrottle(lim *limiter.Transport) *throttle { return &throttle{lim: lim} }
-
-func (t *throttle) hit() {
-	t.mu.Lock()
-	now := time.Now()
-	t.last = now
-	t.mu.Unlock()
-	t.lim.Penalize(0.5, throttlePenalty)
-	time.AfterFunc(throttlePenalty, func() {
-		t.mu.Lock()
-		defer t.mu.Unlock()
-		if t.last.Equal(now) { // no newer 429 took over
-			t.lim.Penalize(0.75, throttlePenalty)
-		}
-	})
-}
-
 // twilioStack builds the shared HTTP transport to Twilio (see package
 // twiliohttp for the order) and returns the limiter for its stats.
-func twilioStack(cfg *Config) (http.RoundTripper, *limiter.Transport, error) {
+func twilioStack(cfg *Config, log *zap.Logger) (http.RoundTripper, *limiter.Transport, error) {
 	var base *url.URL
 	if cfg.TwilioBaseURL != twiliohttp.DefaultBaseURL {
 		u, err := twiliohttp.ParseBaseURL(cfg.TwilioBaseURL)
@@ -72,12 +42,28 @@ func twilioStack(cfg *Config) (http.RoundTripper, *limiter.Transport, error) {
 	// it has its turn, so one still waiting when the worker dies is safe to
 	// run again.
 	lim := limiter.NewTransport(twiliohttp.MarkSent(twiliohttp.Rewrite(base, twiliohttp.NewBase(max(lc.MaxInFlight, 2)))), lc)
+	logDepartures(lim, log)
 	stack := twiliohttp.Retry(twiliohttp.BufferErrors(lim), twiliohttp.RetryConfig{
 		AttemptTimeout: min(requestTimeout, cfg.TaskTimeout),
-		// A 429 means Twilio's concurrency limit: slow down for a while.
-		OnThrottle: newThrottle(lim).hit,
+		// A 429 means Twilio's concurrency limit: slow down for a while,
+		// then recover in steps.
+		OnThrottle: limiter.NewSlowdown(lim, clock.Real()).Throttled,
 	})
 	return stack, lim, nil
+}
+
+// logDepartures logs, at debug level only, each Twilio request as it
+// leaves the limiter, at the instant the budget counts it: what the README's
+// "no one-second window exceeds nodes × 25" is about, and what the
+// end-to-end throttle test checks (arrival times carry the network's jitter).
+func logDepartures(lim *limiter.Transport, log *zap.Logger) {
+	if !log.Core().Enabled(zap.DebugLevel) {
+		return
+	}
+	lim.OnDeparture(func(req *http.Request, at time.Time) {
+		log.Debug("twilio request sent", zap.String("method", req.Method), zap.String("path", req.URL.Path),
+			zap.Time("sent_at", at))
+	})
 }
 
 // newTaskHandler wires executor and middleware into the handler chain.

@@ -109,7 +109,7 @@ func (a *attempt) held(t time.Time) {
 
 // surelyHeld reports whether no other attempt can hold the task yet.
 func (a *attempt) surelyHeld() bool {
-	return !a.lost.Load() && time.Now().UnixNano() < a.heldUntil.Load()
+	return !a.lost.Load() && a.c.Clock.Now().UnixNano() < a.heldUntil.Load()
 }
 
 // extended handles the answer of a call that renews the lease.
@@ -136,7 +136,7 @@ func (a *attempt) hooks() sendmark.Hooks {
 			defer a.markMu.Unlock()
 			sctx, cancel := a.c.storeContext(ctx)
 			defer cancel()
-			start := time.Now()
+			start := a.c.Clock.Now()
 			if err := a.extended(start, a.store.MarkSent(sctx, a.id, a.n, a.c.Lease)); err != nil {
 				a.refused.Store(true)
 				if errors.Is(err, taskstore.ErrLeaseLost) {
@@ -155,7 +155,7 @@ func (a *attempt) hooks() sendmark.Hooks {
 			}
 			sctx, cancel := a.c.storeContext(ctx)
 			defer cancel()
-			_ = a.extended(time.Now(), a.store.Unmark(sctx, a.id, a.n, a.c.Lease))
+			_ = a.extended(a.c.Clock.Now(), a.store.Unmark(sctx, a.id, a.n, a.c.Lease))
 		},
 	}
 }
@@ -172,17 +172,17 @@ func (a *attempt) renew(ctx context.Context) (stop func()) {
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
-		tick := time.NewTicker(every)
+		tick := a.c.Clock.NewTicker(every)
 		defer tick.Stop()
 		for {
 			select {
 			case <-rctx.Done():
 				return
-			case <-tick.C:
+			case <-tick.C():
 			}
 			// A slow store must not let two renewals' time pass unnoticed.
 			sctx, cancel := context.WithTimeout(rctx, min(a.c.StoreTimeout, every))
-			start := time.Now()
+			start := a.c.Clock.Now()
 			err := a.extended(start, a.store.Renew(sctx, a.id, a.n, a.c.Lease))
 			cancel()
 			if errors.Is(err, taskstore.ErrLeaseLost) {

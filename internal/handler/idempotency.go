@@ -10,6 +10,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/connectorworks/twilio-worker/internal/clock"
 	"github.com/connectorworks/twilio-worker/internal/codes"
 	"github.com/connectorworks/twilio-worker/internal/task"
 	"github.com/connectorworks/twilio-worker/internal/taskstore"
@@ -58,7 +59,12 @@ type IdempotencyConfig struct {
 	// before it is nacked (DefaultInProgressWait). Longer than Lease, one
 	// wait outlasts any dead worker's claim and spends no delivery attempt.
 	InProgressWait time.Duration
-	// Now supplies those results' timestamps; nil means time.Now.
+	// Clock times the leases, their renewal, the in-progress wait and the
+	// pauses between retries of Finish; nil means clock.Real(). Tests pass
+	// a clock.Fake.
+	Clock clock.Clock
+	// Now supplies the timestamps of the results Idempotency answers
+	// itself; nil means Clock's Now.
 	Now func() time.Time
 	// Logger gets a warning when a result could not be recorded (the
 	// result is still returned, so the Log middleware reports success);
@@ -118,7 +124,7 @@ func Idempotency(store taskstore.Store, cfg IdempotencyConfig) Middleware {
 			if id == "" {
 				return next(ctx, m)
 			}
-			begun := time.Now() // the lease is counted from no earlier than this
+			begun := c.Clock.Now() // the lease is counted from no earlier than this
 			claim, err := store.Begin(ctx, id, c.Lease)
 			if err != nil {
 				return nil, err
@@ -153,8 +159,11 @@ func (c IdempotencyConfig) withDefaults() IdempotencyConfig {
 	if c.InProgressWait <= 0 {
 		c.InProgressWait = DefaultInProgressWait
 	}
+	if c.Clock == nil {
+		c.Clock = clock.Real()
+	}
 	if c.Now == nil {
-		c.Now = time.Now
+		c.Now = c.Clock.Now
 	}
 	if c.Logger == nil {
 		c.Logger = zap.NewNop()
@@ -197,7 +206,7 @@ func (c IdempotencyConfig) record(ctx context.Context, store taskstore.Store, m 
 			if earlier, err = store.Finish(sctx, m.TaskID(), data, c.ResultTTL); err == nil || sctx.Err() != nil {
 				break
 			}
-			sleepCtx(sctx, time.Duration(50<<try)*time.Millisecond)
+			c.sleep(sctx, time.Duration(50<<try)*time.Millisecond)
 		}
 	}
 	if err != nil {
@@ -281,12 +290,12 @@ const inProgressPoll = 2 * time.Second
 // could dead-letter a task whose first attempt is about to finish. After
 // InProgressWait it gives up and nacks.
 func (c IdempotencyConfig) waitInProgress(ctx context.Context, store taskstore.Store, next Func, m *Message) (*task.Result, error) {
-	deadline := time.Now().Add(c.InProgressWait)
-	for time.Now().Before(deadline) {
-		if !sleepCtx(ctx, inProgressPoll) {
+	deadline := c.Clock.Now().Add(c.InProgressWait)
+	for c.Clock.Now().Before(deadline) {
+		if !c.sleep(ctx, inProgressPoll) {
 			return nil, ErrTaskInProgress
 		}
-		begun := time.Now()
+		begun := c.Clock.Now()
 		claim, err := store.Begin(ctx, m.TaskID(), c.Lease)
 		if err != nil {
 			return nil, err
@@ -301,12 +310,13 @@ func (c IdempotencyConfig) waitInProgress(ctx context.Context, store taskstore.S
 	return nil, ErrTaskInProgress
 }
 
-// sleepCtx waits d unless ctx ends first; it reports whether it waited.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
+// sleep waits d on c.Clock unless ctx ends first; it reports whether it
+// waited.
+func (c IdempotencyConfig) sleep(ctx context.Context, d time.Duration) bool {
+	t := c.Clock.NewTimer(d)
 	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-t.C():
 		return true
 	case <-ctx.Done():
 		return false

@@ -27,6 +27,7 @@ import (
 // reached it, including whether the context of Finish and Abort was live.
 type fakeStore struct {
 	claim                taskstore.Claim
+	claims               []taskstore.Claim // the answers of the first Begins, before claim
 	beginErr, finishErr  error
 	abortErr             error
 	mu                   sync.Mutex
@@ -38,6 +39,21 @@ type fakeStore struct {
 	markErr, renewErr    error
 	earlier              []byte // what Finish answers: a result recorded first
 	deadCtxAtFinishAbort bool
+
+	now       func() time.Time // when set, the instants of Begin and Renew are recorded
+	beganAt   []time.Time
+	renewedAt []time.Time
+	renewed   chan struct{} // when set, gets a value per Renew (dropped if full)
+	finishing chan struct{} // when set, gets a value per Finish (dropped if full)
+}
+
+// signal sends on ch without blocking the store: a test reads only the
+// signals it waits for.
+func signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
 }
 
 type finishCall struct {
@@ -52,6 +68,14 @@ func (s *fakeStore) Begin(_ context.Context, _ string, lease time.Duration) (tas
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.begins = append(s.begins, lease)
+	if s.now != nil {
+		s.beganAt = append(s.beganAt, s.now())
+	}
+	if len(s.claims) > 0 {
+		c := s.claims[0]
+		s.claims = s.claims[1:]
+		return c, s.beginErr
+	}
 	return s.claim, s.beginErr
 }
 
@@ -60,6 +84,7 @@ func (s *fakeStore) Finish(ctx context.Context, id string, result []byte, ttl ti
 	defer s.mu.Unlock()
 	s.deadCtxAtFinishAbort = s.deadCtxAtFinishAbort || ctx.Err() != nil
 	s.finished = append(s.finished, finishCall{id, result, ttl})
+	signal(s.finishing)
 	return s.earlier, s.finishErr
 }
 
@@ -73,9 +98,14 @@ func (s *fakeStore) Abort(ctx context.Context, _ string, attempt int) error {
 
 func (s *fakeStore) Renew(_ context.Context, _ string, attempt int, _ time.Duration) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.renews = append(s.renews, attempt)
-	return s.renewErr
+	if s.now != nil {
+		s.renewedAt = append(s.renewedAt, s.now())
+	}
+	err, renewed := s.renewErr, s.renewed
+	s.mu.Unlock()
+	signal(renewed)
+	return err
 }
 
 func (s *fakeStore) Unmark(_ context.Context, _ string, attempt int, _ time.Duration) error {
@@ -116,8 +146,17 @@ func (n *fakeNext) fn(ctx context.Context, _ *handler.Message) (*task.Result, er
 
 const actionTask = `{"operation":"ACTION","action":"SendMessage","connectorInputPayload":{"To":"+15005550006"}}`
 
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// idemCfg runs on the real clock; the tests of timing (lease_test.go)
+// put it on a fake one.
 var idemCfg = handler.IdempotencyConfig{Lease: 3 * time.Minute, ResultTTL: time.Hour, Now: clock,
-	Canonical: (&fakeOps{}).Canonical, InProgressWait: time.Millisecond}
+	Canonical: (&fakeOps{}).Canonical}
 
 func withAttr(m *handler.Message, k, v string) *handler.Message {
 	m.Attributes[k] = v
@@ -296,7 +335,6 @@ func TestIdempotencyRefusesWithoutClaim(t *testing.T) {
 		store   *fakeStore
 		wantErr error
 	}{
-		{"in progress", &fakeStore{claim: taskstore.Claim{State: taskstore.InProgress, Attempt: 1}}, handler.ErrTaskInProgress},
 		{"store down", &fakeStore{beginErr: storeErr}, storeErr},
 		{"unknown state", &fakeStore{claim: taskstore.Claim{State: 99}}, nil},
 	}
@@ -425,85 +463,93 @@ func TestIdempotencyMarkRefusedFullChain(t *testing.T) {
 // TestIdempotencyLeaseLostWhileRunning: an attempt whose renewal found the
 // lease lost answers only through the store. Having sent nothing, it
 // nacks; having sent a create, it publishes only what the store recorded
-// (here Finish fails, so it nacks too).
+// (here Finish fails, so it nacks too, and keeps the mark).
 func TestIdempotencyLeaseLostWhileRunning(t *testing.T) {
 	t.Parallel()
-	cfg := idemCfg
-	cfg.Lease = 30 * time.Millisecond
 	for _, c := range []struct {
 		name   string
 		data   string
 		send   bool
+		innerR *task.Result
+		inner  error
 		finish error
 	}{
-		{"read, nothing sent", getTask, false, nil},
-		{"create sent, result not recorded", createTask, true, errors.New("redis: connection refused")},
-		{"create sent, cut off by shutdown, not recorded", createTask, true, errors.New("redis: connection refused")},
+		{"read, nothing sent", getTask, false, succeeded(), nil, nil},
+		{"create sent, result not recorded", createTask, true, succeeded(), nil, errors.New("redis: connection refused")},
+		// The shutdown would be answered "outcome unknown", if recorded.
+		{"create sent, cut off by shutdown, not recorded", createTask, true, nil, context.Canceled, errors.New("redis: connection refused")},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1},
-				renewErr: taskstore.ErrLeaseLost, finishErr: c.finish}
-			slow := func(ctx context.Context, _ *handler.Message) (*task.Result, error) {
-				if c.send {
-					if err := sendmark.Sending(ctx); err != nil {
-						return nil, err
-					}
-				}
-				time.Sleep(150 * time.Millisecond) // renewals meet the lost lease
-				if strings.Contains(c.name, "shutdown") {
-					return nil, context.Canceled // would be answered "outcome unknown"
-				}
-				return succeeded(), nil
+			store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}, renewErr: taskstore.ErrLeaseLost,
+				finishErr: c.finish, renewed: make(chan struct{}, 1), finishing: make(chan struct{}, 1)}
+			cfg, fc := onFakeClock(store)
+			g := newGate(c.send, c.innerR, c.inner)
+			done := goHandle(handler.Idempotency(store, cfg)(g.fn), msg(c.data))
+			waitSignal(t, g.started, "start")
+			tick(t, fc, store, leaseT0.Add(10*time.Second)) // the renewal meets the lost lease
+			close(g.release)
+			var o outcome
+			if c.send {
+				waitSignal(t, store.finishing, "Finish") // the run and its renewals are over
+				o = await(t, fc, done)
+			} else {
+				o = result(t, done)
 			}
-			got, err := handler.Idempotency(store, cfg)(slow)(context.Background(), msg(c.data))
-			if got != nil || err == nil {
-				t.Fatalf("got %+v, %v; want no result and an error (nack)", got, err)
+			if o.r != nil || o.err == nil {
+				t.Fatalf("got %+v, %v; want no result and an error (nack)", o.r, o.err)
+			}
+			// Sent nothing: released, never answered. Sent: the mark stays.
+			if sentNothing := !c.send; len(store.aborts) != b2i(sentNothing) || (sentNothing && len(store.finished) != 0) {
+				t.Errorf("Abort calls %d, Finish calls %d; want %d Aborts and no Finish unless sent",
+					len(store.aborts), len(store.finished), b2i(sentNothing))
 			}
 		})
 	}
 }
 
 // TestIdempotencyRenewsLease: a running attempt renews its lease every
-// third of it, naming its attempt, and stops when it ends.
+// third of it (10 s of the default 30 s), naming its attempt, and stops
+// renewing when it ends.
 func TestIdempotencyRenewsLease(t *testing.T) {
 	t.Parallel()
-	store := &fakeStore{claim: taskstore.Claim{State: taskstore.Abandoned, Attempt: 3}}
-	cfg := idemCfg
-	cfg.Lease = 30 * time.Millisecond
-	slow := func(ctx context.Context, m *handler.Message) (*task.Result, error) {
-		time.Sleep(200 * time.Millisecond)
-		return succeeded(), nil
+	store := &fakeStore{claim: taskstore.Claim{State: taskstore.Abandoned, Attempt: 3}, renewed: make(chan struct{}, 1)}
+	cfg, fc := onFakeClock(store)
+	g := newGate(false, succeeded(), nil)
+	done := goHandle(handler.Idempotency(store, cfg)(g.fn), msg(getTask))
+	waitSignal(t, g.started, "start")
+	for i := 1; i <= 3; i++ {
+		tick(t, fc, store, leaseT0.Add(time.Duration(i)*10*time.Second))
 	}
-	if _, err := handler.Idempotency(store, cfg)(slow)(context.Background(), msg(getTask)); err != nil {
-		t.Fatal(err)
+	close(g.release)
+	if o := result(t, done); o.err != nil || o.r == nil {
+		t.Fatalf("got %+v, %v; want the inner result", o.r, o.err)
 	}
-	store.mu.Lock()
-	renews := slices.Clone(store.renews)
-	store.mu.Unlock()
-	if len(renews) < 2 || slices.ContainsFunc(renews, func(a int) bool { return a != 3 }) {
-		t.Errorf("Renew(attempt) calls %v, want at least 2, all for attempt 3", renews)
+	want := []time.Duration{10 * time.Second, 20 * time.Second, 30 * time.Second}
+	if got := since(store.renewedAt); !slices.Equal(got, want) || !slices.Equal(store.renews, []int{3, 3, 3}) {
+		t.Errorf("Renew(attempt) %v at %v; want attempt 3 at %v", store.renews, got, want)
 	}
-	time.Sleep(50 * time.Millisecond)
-	store.mu.Lock()
-	defer store.mu.Unlock()
-	if len(store.renews) != len(renews) {
-		t.Errorf("Renew called %d more times after the attempt ended", len(store.renews)-len(renews))
+	if n := fc.Pending(); n != 0 {
+		t.Errorf("%d timers pending after the attempt ended; want the renewal ticker stopped", n)
 	}
 }
 
 func TestIdempotencyStoreFailsAfterRun(t *testing.T) {
 	t.Parallel()
 	core, logs := observer.New(zapcore.WarnLevel)
-	cfg := idemCfg
-	cfg.Logger = zap.New(core)
 	finishErr, abortErr := errors.New("finish failed"), errors.New("abort failed")
 
-	// The task ran: its result is still answered, and the failure logged.
-	store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}, finishErr: finishErr}
+	// The task ran: its result is still answered (the lease is surely
+	// held), after Finish was tried 4 times, and the failure logged.
+	store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}, finishErr: finishErr,
+		finishing: make(chan struct{}, 1)}
+	cfg, fc := onFakeClock(store)
+	cfg.Logger = zap.New(core)
 	next := &fakeNext{r: succeeded()}
-	if got, err := handler.Idempotency(store, cfg)(next.fn)(context.Background(), msg(createTask)); err != nil || got != next.r {
-		t.Errorf("Finish failure: got %v, %v; want the inner result", got, err)
+	done := goHandle(handler.Idempotency(store, cfg)(next.fn), msg(createTask))
+	waitSignal(t, store.finishing, "Finish") // the run and its renewals are over
+	if o := await(t, fc, done); o.err != nil || o.r != next.r || len(store.finished) != 4 {
+		t.Errorf("Finish failure: got %v, %v after %d Finish calls; want the inner result after 4", o.r, o.err, len(store.finished))
 	}
 	if logs.FilterMessageSnippet("not recorded").Len() != 1 {
 		t.Errorf("log = %v, want one warning about the unrecorded result", logs.All())
@@ -511,7 +557,7 @@ func TestIdempotencyStoreFailsAfterRun(t *testing.T) {
 
 	store = &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}, abortErr: abortErr}
 	next = &fakeNext{err: context.Canceled}
-	_, err := handler.Idempotency(store, cfg)(next.fn)(context.Background(), msg(getTask))
+	_, err := handler.Idempotency(store, idemCfg)(next.fn)(context.Background(), msg(getTask))
 	if !errors.Is(err, context.Canceled) || !errors.Is(err, abortErr) {
 		t.Errorf("Abort failure: err = %v, want both the cancellation and the store error", err)
 	}

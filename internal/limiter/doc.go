@@ -36,6 +36,13 @@
 // old (see window). The network adds its own jitter before Twilio sees a
 // request; nothing here can control that.
 //
+// # After a 429
+//
+// [Transport.Penalize] lowers the rate for a while. [Slowdown] is the
+// schedule the worker applies on each of Twilio's 429s: half the budget for
+// 10 s, three quarters for 10 s, then the full budget. It runs on an
+// injected clock, so its test steps through those 20 s exactly.
+//
 // # Concurrency
 //
 // A Transport is safe for concurrent use by multiple goroutines, like the

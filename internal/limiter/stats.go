@@ -13,6 +13,9 @@ type Stats struct {
 	// MaxInFlight is the highest InFlight seen. It never exceeds
 	// Config.MaxInFlight when that is positive.
 	MaxInFlight int
+	// WaitingForSlot counts requests waiting now for an in-flight slot:
+	// a queue that grows while Twilio answers slowly.
+	WaitingForSlot int
 }
 
 // Stats returns a snapshot of t's counters. It is safe for concurrent use.
@@ -41,4 +44,11 @@ func (s *stats) end() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.InFlight--
+}
+
+// waiting adds delta to WaitingForSlot.
+func (s *stats) waiting(delta int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.WaitingForSlot += delta
 }

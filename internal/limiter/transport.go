@@ -23,6 +23,8 @@ type Transport struct {
 	slots  chan struct{} // in-flight semaphore; nil when uncapped
 	now    func() time.Time
 	stats  stats
+	// departed, when set, hears of each request as it leaves (OnDeparture).
+	departed func(req *http.Request, at time.Time)
 }
 
 var _ http.RoundTripper = (*Transport)(nil)
@@ -65,10 +67,14 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		closeRequestBody(req)
 		return nil, err
 	}
-	if err := t.waitTurn(ctx); err != nil {
+	at, err := t.waitTurn(ctx)
+	if err != nil {
 		t.releaseSlot()
 		closeRequestBody(req)
 		return nil, err
+	}
+	if t.departed != nil {
+		t.departed(req, at)
 	}
 	t.stats.begin()
 	resp, err := t.base.RoundTrip(req)
@@ -89,11 +95,26 @@ func (t *Transport) Penalize(factor float64, d time.Duration) {
 	t.pace.penalize(t.now(), factor, d)
 }
 
+// OnDeparture makes t call f with each request as it leaves for the wrapped
+// transport, and the instant its one-second window counted it at: the
+// instants the budget is kept for (see the package doc). f runs on the
+// request's goroutine and must be quick. Call OnDeparture before t is used.
+func (t *Transport) OnDeparture(f func(req *http.Request, at time.Time)) {
+	t.departed = f
+}
+
 // acquire takes an in-flight slot, or fails when ctx ends first.
 func (t *Transport) acquire(ctx context.Context) error {
 	if t.slots == nil {
 		return nil
 	}
+	select {
+	case t.slots <- struct{}{}:
+		return nil
+	default: // all taken: wait, and be counted as waiting
+	}
+	t.stats.waiting(1)
+	defer t.stats.waiting(-1)
 	select {
 	case t.slots <- struct{}{}:
 		return nil
@@ -114,19 +135,21 @@ func (t *Transport) finish() {
 	t.releaseSlot()
 }
 
-// waitTurn waits for a token, then for room in the one-second window.
-func (t *Transport) waitTurn(ctx context.Context) error {
+// waitTurn waits for a token, then for room in the one-second window, and
+// returns the departure instant the window counted.
+func (t *Transport) waitTurn(ctx context.Context) (time.Time, error) {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("limiter: %w (%w)", err, codes.ErrNotSent)
+		return time.Time{}, fmt.Errorf("limiter: %w (%w)", err, codes.ErrNotSent)
 	}
 	if err := t.waitToken(ctx); err != nil {
-		return err
+		return time.Time{}, err
 	}
 	// The token is spent by now: its instant has passed.
-	if err := t.window.wait(ctx, t.now); err != nil {
-		return fmt.Errorf("limiter: waiting for the one-second window: %w (%w)", err, codes.ErrNotSent)
+	at, err := t.window.wait(ctx, t.now)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("limiter: waiting for the one-second window: %w (%w)", err, codes.ErrNotSent)
 	}
-	return nil
+	return at, nil
 }
 
 // waitToken takes one token and sleeps until it is due. It checks the

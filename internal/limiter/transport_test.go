@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -69,11 +70,13 @@ func TestInFlightCapHonoured(t *testing.T) {
 	for range senders {
 		wg.Go(func() { goSend(t, tr) })
 	}
-	eventually(t, "cap reached", func() bool { _, cur, _ := base.counts(); return cur == capacity })
-	time.Sleep(20 * time.Millisecond) // room for a broken cap to let a fourth in
-	if _, cur, _ := base.counts(); cur != capacity {
-		t.Errorf("%d requests inside the base transport, want %d", cur, capacity)
-	}
+	// Every sender is accounted for: capacity inside the base transport,
+	// which holds them, and the rest waiting for a slot, which none can
+	// get until one is given back. A broken cap never gets here.
+	eventually(t, "cap reached, the rest waiting for a slot", func() bool {
+		_, cur, _ := base.counts()
+		return cur == capacity && tr.Stats().WaitingForSlot == senders-capacity
+	})
 	close(base.hold)
 	wg.Wait()
 	calls, _, most := base.counts()
@@ -128,19 +131,13 @@ func TestBodyReleasesSlotOnce(t *testing.T) {
 	}
 }
 
-// assertSlotTaken checks that a request cannot get a slot of tr, which has
-// one.
+// assertSlotTaken checks that the only slot of tr is taken: its semaphore
+// is full, so the next request would wait. (Reading the semaphore, rather
+// than timing a request out, cannot pass because a request was slow.)
 func assertSlotTaken(t *testing.T, tr *Transport, when string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
-	defer cancel()
-	resp, err := send(t, tr, ctx)
-	if err == nil {
-		resp.Body.Close()
-		t.Fatalf("a request got the only slot %s", when)
-	}
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want one wrapping context.DeadlineExceeded", err)
+	if n := len(tr.slots); n != cap(tr.slots) {
+		t.Fatalf("%d of %d slots taken %s; want the only one taken", n, cap(tr.slots), when)
 	}
 }
 
@@ -256,7 +253,7 @@ func TestSlotBeforeToken(t *testing.T) {
 	for range 3 {
 		wg.Go(func() { goSend(t, tr) })
 	}
-	time.Sleep(20 * time.Millisecond) // room for the three to reach their wait
+	eventually(t, "three requests waiting for the slot", func() bool { return tr.Stats().WaitingForSlot == 3 })
 	if tokens := tr.pace.tokensAt(clock.Now()); tokens != 0 {
 		t.Errorf("tokens = %v while three requests wait for the slot, want 0", tokens)
 	}
@@ -265,5 +262,31 @@ func TestSlotBeforeToken(t *testing.T) {
 	wg.Wait()
 	if got := tr.Stats(); got.Started != 4 || got.MaxInFlight != 1 {
 		t.Errorf("Stats() = %+v, want 4 started, at most 1 in flight", got)
+	}
+}
+
+// TestOnDeparture: the hook hears of every request that leaves, at the
+// instant the window counted it, and of none that did not.
+func TestOnDeparture(t *testing.T) {
+	t.Parallel()
+	clock := &fakeClock{t: t0}
+	tr := NewTransport(&fakeBase{}, Config{RPS: 50, Burst: 1, MaxInFlight: 1})
+	tr.now = clock.Now
+	var got []time.Duration
+	var paths []string
+	tr.OnDeparture(func(req *http.Request, at time.Time) {
+		got, paths = append(got, at.Sub(t0)), append(paths, req.URL.Path)
+	})
+	first := mustSend(t, tr)
+	clock.Advance(time.Second)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := send(t, tr, ctx); err == nil { // never leaves: no slot, no context
+		t.Fatal("a request with a canceled context was sent")
+	}
+	first.Body.Close()
+	mustSend(t, tr).Body.Close()
+	if want := []time.Duration{0, time.Second}; !slices.Equal(got, want) || len(paths) != 2 || paths[0] != "/x" {
+		t.Errorf("departures at %v for %v, want two at %v for /x", got, paths, want)
 	}
 }

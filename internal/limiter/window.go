@@ -52,27 +52,29 @@ func newWindow(rps rate.Limit, burst int) *window {
 	return &window{gate: make(chan struct{}, 1), ring: make([]time.Time, int(n))}
 }
 
-// wait blocks until a request may leave, and records its departure. Only one
-// request at a time waits on the window: when it is full, the next departure
-// is due at one instant, and waking every waiter for it would cost more CPU
-// than the requests themselves.
-func (w *window) wait(ctx context.Context, clock func() time.Time) error {
+// wait blocks until a request may leave, records its departure and returns
+// its instant (a nil window reads the clock). Only one request at a time
+// waits on the window: when it is full, the next departure is due at one
+// instant, and waking every waiter for it would cost more CPU than the
+// requests themselves.
+func (w *window) wait(ctx context.Context, clock func() time.Time) (time.Time, error) {
 	if w == nil {
-		return nil
+		return clock(), nil
 	}
 	select {
 	case w.gate <- struct{}{}:
 	case <-ctx.Done():
-		return ctx.Err()
+		return time.Time{}, ctx.Err()
 	}
 	defer func() { <-w.gate }()
 	for {
-		d := w.admit(clock())
+		now := clock()
+		d := w.admit(now)
 		if d == 0 {
-			return nil
+			return now, nil
 		}
 		if err := sleep(ctx, d); err != nil {
-			return err
+			return time.Time{}, err
 		}
 	}
 }

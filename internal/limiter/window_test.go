@@ -134,13 +134,16 @@ func TestWindowWaitEndsWithContext(t *testing.T) {
 	t.Parallel()
 	w := newWindow(1, 1)
 	clock := func() time.Time { return t0 } // frozen: the window never frees
-	if err := w.wait(t.Context(), clock); err != nil {
+	if _, err := w.wait(t.Context(), clock); err != nil {
 		t.Fatalf("first wait: %v", err)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	errc := make(chan error, 2)
 	for range 2 { // one waits on the window, one on the gate
-		go func() { errc <- w.wait(ctx, clock) }()
+		go func() {
+			_, err := w.wait(ctx, clock)
+			errc <- err
+		}()
 	}
 	cancel()
 	for range 2 {
