@@ -28,14 +28,17 @@ func newLogger(w io.Writer, level, connection string) (*zap.Logger, error) {
 	return l, nil
 }
 
-// cloudSeverity writes Cloud Logging's severity names.
+// severityNames are Cloud Logging's names for zap's levels.
+var severityNames = map[zapcore.Level]string{
+	zapcore.DebugLevel: "DEBUG", zapcore.InfoLevel: "INFO", zapcore.WarnLevel: "WARNING",
+	zapcore.ErrorLevel: "ERROR", zapcore.DPanicLevel: "CRITICAL", zapcore.PanicLevel: "ALERT",
+	zapcore.FatalLevel: "EMERGENCY",
+}
+
+// cloudSeverity writes Cloud Logging's severity names (looked up in a map
+// built once: this runs for every log line).
 func cloudSeverity(l zapcore.Level, enc zapcore.PrimitiveArrayEncoder) {
-	names := map[zapcore.Level]string{
-		zapcore.DebugLevel: "DEBUG", zapcore.InfoLevel: "INFO", zapcore.WarnLevel: "WARNING",
-		zapcore.ErrorLevel: "ERROR", zapcore.DPanicLevel: "CRITICAL", zapcore.PanicLevel: "ALERT",
-		zapcore.FatalLevel: "EMERGENCY",
-	}
-	enc.AppendString(names[l])
+	enc.AppendString(severityNames[l])
 }
 
 // syncLogger flushes, ignoring the errors a console or pipe gives

@@ -34,10 +34,7 @@ func twilioStack(cfg *Config, log *zap.Logger) (http.RoundTripper, *limiter.Tran
 		}
 		base = u
 	}
-	lc := limiter.ForNodes(cfg.Nodes)
-	if cfg.MaxInFlight > 0 {
-		lc.MaxInFlight = cfg.MaxInFlight
-	}
+	lc := limiterConfig(cfg)
 	// MarkSent below the limiter: a create is recorded as sent only once
 	// it has its turn, so one still waiting when the worker dies is safe to
 	// run again.
@@ -64,6 +61,16 @@ func logDepartures(lim *limiter.Transport, log *zap.Logger) {
 		log.Debug("twilio request sent", zap.String("method", req.Method), zap.String("path", req.URL.Path),
 			zap.Time("sent_at", at))
 	})
+}
+
+// limiterConfig is the budget of cfg: nodes × 25 requests/s, and the
+// in-flight cap MAX_IN_FLIGHT or the default for the nodes.
+func limiterConfig(cfg *Config) limiter.Config {
+	lc := limiter.ForNodes(cfg.Nodes)
+	if cfg.MaxInFlight > 0 {
+		lc.MaxInFlight = cfg.MaxInFlight
+	}
+	return lc
 }
 
 // newTaskHandler wires executor and middleware into the handler chain.

@@ -19,6 +19,9 @@ import (
 	"github.com/connectorworks/twilio-worker/internal/task"
 )
 
+// maxOutstandingBytes bounds the task data a worker holds at once.
+const maxOutstandingBytes = 32 << 20
+
 // publishTimeout bounds waiting for Pub/Sub to accept one result.
 const publishTimeout = 60 * time.Second
 
@@ -113,27 +116,33 @@ func (a *adapter) publish(ctx context.Context, m *handler.Message, res *task.Res
 	return err
 }
 
-// receiveSettings sizes flow control from the rate budget and the task
-// deadline (docs/architecture.md, decision 8): enough tasks outstanding to
-// keep the budget busy for a few seconds while each waits its turn (4 s of
-// budget, at least 64), leases extended while a task waits for the limiter
-// or for Twilio, up to the longest a task can take; a message held longer
-// than that belongs to a stuck or dead worker and is redelivered.
+// receiveSettings sizes flow control from the rate budget: the worker holds
+// what the budget can serve soon, about one second of it plus the requests
+// in flight (at least 64 tasks), bounded in bytes too. Holding more only
+// costs memory (each task held is a goroutine with its state) and delays
+// other workers of a pool, which could run those tasks now. Leases are
+// extended while a task waits for the limiter or for Twilio, up to the
+// longest a task can take; a message held longer than that belongs to a
+// stuck or dead worker and is redelivered.
 func receiveSettings(cfg *Config) pubsub.ReceiveSettings {
-	rps := cfg.Nodes * 25
+	lc := limiterConfig(cfg)
+	rps := int(lc.RPS)
 	s := pubsub.DefaultReceiveSettings
-	s.MaxOutstandingMessages = min(max(rps*4, 64), 10000)
+	s.MaxOutstandingMessages = max(rps+lc.MaxInFlight, 64)
 	// Task, store calls, a wait on another attempt and two publishes.
 	s.MaxExtension = cfg.TaskTimeout + cfg.ShutdownGrace + 4*time.Minute
-	s.MaxOutstandingBytes = 256 << 20
+	// A task message may be 10 MB; a larger one is admitted as if it were
+	// this size, alone.
+	s.MaxOutstandingBytes = maxOutstandingBytes
 	// Short lease extensions: messages this worker holds but never starts
 	// (streamed ahead of flow control when it stops or dies) return to the
 	// subscription within ~15 s instead of a minute; tasks in progress keep
 	// theirs by being re-extended.
 	s.MaxDurationPerAckExtension = 15 * time.Second
-	// One StreamingPull stream delivers about 2 000 messages/s (measured,
-	// docs/maintainers.md §2.1); add streams as the budget grows.
-	s.NumGoroutines = min(1+rps/1000, 4)
+	// One StreamingPull stream delivers about 2 000 messages/s on the
+	// emulator (docs/maintainers.md §2.1): one stream per 500 requests/s of
+	// budget, plus one, so that the streams never hold the budget back.
+	s.NumGoroutines = 1 + (rps+499)/500
 	if cfg.Local {
 		// pstest hands out about 100 messages/s per stream.
 		s.NumGoroutines = localStreams
