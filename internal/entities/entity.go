@@ -93,7 +93,9 @@ type Entity struct {
 	// and what to use instead; it is added to the message of a Twilio 404.
 	Retired        string
 	ops            map[Op]bool
-	byName         map[string]*Column
+	byName         map[string]*Column // lower-case column name → column
+	byField        map[string]*Column // Twilio field ("date_sent", "capabilities.sms") → column
+	flattened      map[string]bool    // Twilio fields whose object is flattened into columns
 	parentPatterns map[string]string
 }
 

@@ -104,7 +104,7 @@ func build(s *Spec) *Entity {
 		Name: s.Name, Kind: "table", Host: s.Host, ListPath: s.ListPath, InstancePath: s.InstancePath,
 		ListKey: s.ListKey, Paging: s.Paging, Paged: s.Paged, CreateOnInstance: ov.createOnInstance,
 		UpdateAnswersEmpty: ov.updateAnswersEmpty, Retired: ov.retired,
-		ops: map[Op]bool{}, byName: map[string]*Column{},
+		ops: map[Op]bool{},
 	}
 	e.setKey(s, ov)
 	e.setParents(s)
@@ -229,8 +229,25 @@ func (e *Entity) setColumns(s *Spec) {
 			e.Columns[0] = c
 		}
 	}
+	e.index()
+}
+
+// index builds the lookups by column name and by Twilio field, and the set
+// of fields whose objects are flattened into columns, so that mapping a
+// row costs one map lookup per field rather than a scan of the columns.
+func (e *Entity) index() {
+	e.byName = make(map[string]*Column, len(e.Columns))
+	e.byField = make(map[string]*Column, len(e.Columns))
+	e.flattened = map[string]bool{}
 	for i := range e.Columns {
-		e.byName[strings.ToLower(e.Columns[i].Name)] = &e.Columns[i]
+		c := &e.Columns[i]
+		e.byName[strings.ToLower(c.Name)] = c
+		if _, dup := e.byField[c.Field]; !dup {
+			e.byField[c.Field] = c // the first column of a field wins, as the scan it replaces did
+		}
+		if parent, _, ok := strings.Cut(c.Field, "."); ok {
+			e.flattened[parent] = true
+		}
 	}
 }
 

@@ -26,21 +26,12 @@ func (e *Entity) Row(obj map[string]any) map[string]any {
 	return row
 }
 
-func (e *Entity) flattens(field string) bool {
-	for _, c := range e.Columns {
-		if strings.HasPrefix(c.Field, field+".") {
-			return true
-		}
-	}
-	return false
-}
+func (e *Entity) flattens(field string) bool { return e.flattened[field] }
 
 func (e *Entity) put(row map[string]any, field string, v any) {
-	for i := range e.Columns {
-		if c := &e.Columns[i]; c.Field == field {
-			row[c.Name] = convert(c.Type, v)
-			return
-		}
+	if c := e.byField[field]; c != nil {
+		row[c.Name] = convert(c.Type, v)
+		return
 	}
 	row[ColumnName(field)] = v
 }

@@ -97,9 +97,7 @@ func (a *attempt) answer(ctx context.Context, m *Message, r *task.Result) (*task
 
 // abort gives up the attempt's claim (the store keeps a marked record).
 func (a *attempt) abort(ctx context.Context) error {
-	sctx, cancel := a.c.storeContext(ctx)
-	defer cancel()
-	return a.store.Abort(sctx, a.id, a.n)
+	return a.store.Abort(storeContext(ctx), a.id, a.n)
 }
 
 // held notes that the store confirmed the lease by a call started at t.
@@ -134,10 +132,8 @@ func (a *attempt) hooks() sendmark.Hooks {
 		Sending: func(ctx context.Context) error {
 			a.markMu.Lock()
 			defer a.markMu.Unlock()
-			sctx, cancel := a.c.storeContext(ctx)
-			defer cancel()
 			start := a.c.Clock.Now()
-			if err := a.extended(start, a.store.MarkSent(sctx, a.id, a.n, a.c.Lease)); err != nil {
+			if err := a.extended(start, a.store.MarkSent(storeContext(ctx), a.id, a.n, a.c.Lease)); err != nil {
 				a.refused.Store(true)
 				if errors.Is(err, taskstore.ErrLeaseLost) {
 					a.cancel() // no later request of this attempt may leave either
@@ -153,9 +149,7 @@ func (a *attempt) hooks() sendmark.Hooks {
 			if a.pending.Add(-1) > 0 {
 				return // another request of this attempt may have had an effect
 			}
-			sctx, cancel := a.c.storeContext(ctx)
-			defer cancel()
-			_ = a.extended(a.c.Clock.Now(), a.store.Unmark(sctx, a.id, a.n, a.c.Lease))
+			_ = a.extended(a.c.Clock.Now(), a.store.Unmark(storeContext(ctx), a.id, a.n, a.c.Lease))
 		},
 	}
 }

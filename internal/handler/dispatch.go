@@ -35,13 +35,12 @@ func New(ops Ops, now func() time.Time) Func {
 	}
 	return func(ctx context.Context, m *Message) (*task.Result, error) {
 		r := &task.Result{TaskID: m.TaskID(), DeliveryAttempt: m.DeliveryAttempt, StartedAt: stamp(now())}
-		t, err := task.Decode(m.Data)
+		t, err := m.Task()
 		r.Entity, r.Operation = task.Clip(t.Entity), task.Clip(t.Operation)
 		if name, ok := canonical(ops, t.Entity); ok {
 			r.Entity = name
 		}
 		if err == nil {
-			t.ID = r.TaskID
 			var out task.Output
 			if out, err = ops.Do(ctx, t); err == nil {
 				r.Status, r.Payload, r.NextPageToken = task.StatusSucceeded, nonNil(out.Payload), out.NextPageToken
@@ -94,7 +93,7 @@ func nonNil(p any) any {
 // panic, or a middleware that returned only an error): it names the task as
 // far as the message itself allows, without the catalogue.
 func fallbackResult(m *Message, started time.Time) *task.Result {
-	t, _ := task.Decode(m.Data)
+	t, _ := m.Task()
 	return &task.Result{
 		TaskID:          m.TaskID(),
 		Entity:          task.Clip(t.Entity),

@@ -2,6 +2,7 @@ package handler
 
 import (
 	"context"
+	"sync"
 
 	"github.com/connectorworks/twilio-worker/internal/task"
 )
@@ -14,6 +15,26 @@ type Message struct {
 	Data            []byte
 	Attributes      map[string]string
 	DeliveryAttempt int
+
+	// decoded caches Task's answer: several layers need the task, and
+	// decoding is a good part of a task's CPU.
+	decoded struct {
+		once sync.Once
+		t    *task.Task
+		err  error
+	}
+}
+
+// Task returns Data decoded by task.Decode, decoding it only the first
+// time. Callers must treat the Task as read-only.
+func (m *Message) Task() (*task.Task, error) {
+	m.decoded.once.Do(func() {
+		m.decoded.t, m.decoded.err = task.Decode(m.Data)
+		if m.decoded.t != nil {
+			m.decoded.t.ID = m.TaskID()
+		}
+	})
+	return m.decoded.t, m.decoded.err
 }
 
 // TaskID returns the task's id as the contract defines it: the "taskId"

@@ -45,11 +45,10 @@ type IdempotencyConfig struct {
 	// "true", lets an abandoned CREATE or ACTION run again
 	// (DefaultAtLeastOnceAttr).
 	AtLeastOnceAttribute string
-	// StoreTimeout bounds each store call after Begin
-	// (DefaultStoreTimeout; a lease renewal gets at most a third of the
-	// lease). Those run even when the task's ctx is
-	// canceled, since recording the outcome of an interrupted attempt
-	// matters most at shutdown.
+	// StoreTimeout bounds each lease renewal (DefaultStoreTimeout, and at
+	// most a third of the lease), so a slow store cannot let a renewal's
+	// time pass unnoticed. Other store calls run even when the task's ctx
+	// is canceled and rely on the store's own I/O timeouts.
 	StoreTimeout time.Duration
 	// Canonical maps an entity name to the catalogue's, for the results
 	// Idempotency answers itself (pass Ops.Canonical); nil keeps raw names.
@@ -198,8 +197,7 @@ func (c IdempotencyConfig) record(ctx context.Context, store taskstore.Store, m 
 	data, err := json.Marshal(r)
 	var earlier []byte
 	if err == nil {
-		sctx, cancel := c.storeContext(ctx)
-		defer cancel()
+		sctx := storeContext(ctx)
 		// Finish is safe to repeat (the first result recorded wins), and a
 		// lost one costs a redelivery its stored answer: try a few times.
 		for try := 0; try < 4; try++ {
@@ -222,9 +220,14 @@ func (c IdempotencyConfig) record(ctx context.Context, store taskstore.Store, m 
 	return r, true
 }
 
-// storeContext keeps ctx's values but not its cancellation or deadline.
-func (c IdempotencyConfig) storeContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), c.StoreTimeout)
+// storeContext keeps ctx's values but not its cancellation or deadline:
+// recording an interrupted attempt's outcome matters most at shutdown. It
+// adds no timeout of its own, since it runs several times per task and a
+// timer each time costs more than the call to an in-memory store: a store
+// that does I/O bounds its calls itself (the Redis store's client has
+// dial, read and write timeouts of a few seconds).
+func storeContext(ctx context.Context) context.Context {
+	return context.WithoutCancel(ctx)
 }
 
 // stored decodes a stored result. Numbers stay json.Number so that the
@@ -236,7 +239,7 @@ func (c IdempotencyConfig) stored(m *Message, data []byte) *task.Result {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(r); err != nil {
-		t, _ := task.Decode(m.Data)
+		t, _ := m.Task()
 		return c.failed(m, t, &task.ErrorInfo{Code: codes.Internal, Message: "internal error: this task already ran, but its " +
 			"stored result cannot be read (" + err.Error() + "); check Twilio for its outcome before sending it again"})
 	}
@@ -276,7 +279,7 @@ func (c IdempotencyConfig) failed(m *Message, t *task.Task, info *task.ErrorInfo
 // repeat a Twilio side effect (CREATE, ACTION). A malformed task never
 // reaches Twilio, so it has none.
 func sideEffects(m *Message) (*task.Task, bool) {
-	t, err := task.Decode(m.Data)
+	t, err := m.Task()
 	return t, err == nil && hasSideEffects(t.Operation)
 }
 

@@ -46,6 +46,10 @@ var _ Store = (*Redis)(nil)
 // answers. Errors never contain the URL's password. It honours
 // WithRetention and WithKeyPrefix.
 //
+// Every call is bounded by the client's own timeouts (go-redis defaults:
+// dial 5 s, read and write 3 s; the URL's dial_timeout, read_timeout and
+// write_timeout change them), so callers need not add a deadline.
+//
 // Commands are not retried by the client unless the URL sets max_retries:
 // a Begin retried after a lost reply would find its own lease and report
 // InProgress. A failed call is an error instead, and the caller nacks.
