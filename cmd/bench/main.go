@@ -25,8 +25,9 @@
 // round and their median.
 //
 // It exits 1 when a task is missing or answered with a failure, when a
-// pipeline dies, or when the worker put more than nodes × 25 requests into
-// some second; 2 for a bad flag. Speed is reported, never judged.
+// pipeline dies, or when the fake saw the worker put more than 5 % over
+// nodes × 25 requests into some second (any excess is marked in the
+// table); 2 for a bad flag. Speed is reported, never judged.
 package main
 
 import (

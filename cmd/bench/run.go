@@ -17,7 +17,7 @@ import (
 
 // errOverBudget is run's error when the fake Twilio saw the worker send
 // clearly more than its budget within some second (the table says where).
-var errOverBudget = errors.New("the worker exceeded its budget of nodes × 25 requests in some second by more than 1 %")
+var errOverBudget = errors.New("the worker exceeded its budget of nodes × 25 requests in some second by more than 5 %")
 
 // emulatorStart bounds waiting for a started emulator to listen (the JVM
 // takes a few seconds, more on a busy machine).
