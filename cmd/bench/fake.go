@@ -53,13 +53,25 @@ func startFake(latency time.Duration, expect int) (*fakeTwilio, error) {
 // close stops the server and drops its connections.
 func (f *fakeTwilio) close() { _ = f.srv.Close() }
 
-// counts returns the requests received, the TCP connections opened and the
-// most requests that arrived within any one second.
-func (f *fakeTwilio) counts() (requests, conns int64, busiestSecond int) {
+// jitterAllowance is the spread of delays between a request leaving the
+// limiter and the fake stamping it that the budget check forgives. The
+// stamp comes after the rest of the sender's transport, the network and
+// this process's scheduler: on 2 cores shared with the emulator and other
+// work, requests held up by tens of milliseconds bunch with punctual ones
+// (20 000-task runs saw up to 6 % over the budget in some second).
+const jitterAllowance = 100 * time.Millisecond
+
+// counts returns the requests received, the TCP connections opened, and
+// the most requests that arrived within any one second and within any
+// second less jitterAllowance. If departures never exceed n in a second
+// and each took between d and d + jitterAllowance to be stamped, no window
+// of 1 s − jitterAllowance holds more than n stamps: a second count above
+// the budget is more than jitter.
+func (f *fakeTwilio) counts() (requests, conns int64, busiestSecond, busiestShort int) {
 	f.mu.Lock()
 	stamps := slices.Clone(f.stamps)
 	f.mu.Unlock()
-	return int64(len(stamps)), f.conns.Load(), busiest(stamps, time.Second)
+	return int64(len(stamps)), f.conns.Load(), busiest(stamps, time.Second), busiest(stamps, time.Second-jitterAllowance)
 }
 
 // busiest returns the most stamps in any half-open window [t, t+span),

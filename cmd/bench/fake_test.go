@@ -24,17 +24,24 @@ func TestBusiest(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		stamp []time.Time
+		span  time.Duration // 0: a second
 		want  int
 	}{
-		{"none", nil, 0},
-		{"one", at(5), 1},
+		{"none", nil, 0, 0},
+		{"one", at(5), 0, 1},
 		// Half-open: a request exactly a second after another is in the next window.
-		{"a second apart", at(0, 1000, 2000), 1},
-		{"just under a second", at(0, 999), 2},
-		{"unsorted", at(1500, 0, 900, 1400, 3000, 100), 3},
-		{"busiest later", at(0, 2000, 2100, 2200, 2999, 3000), 4},
+		{"a second apart", at(0, 1000, 2000), 0, 1},
+		{"just under a second", at(0, 999), 0, 2},
+		{"unsorted", at(1500, 0, 900, 1400, 3000, 100), 0, 3},
+		{"busiest later", at(0, 2000, 2100, 2200, 2999, 3000), 0, 4},
+		{"0.9 s", at(0, 2000, 2100, 2200, 2899, 2900, 2999), 900 * time.Millisecond, 5},
+		{"the same in 1 s", at(0, 2000, 2100, 2200, 2899, 2900, 2999), 0, 6},
 	} {
-		if got := busiest(c.stamp, time.Second); got != c.want {
+		span := c.span
+		if span == 0 {
+			span = time.Second
+		}
+		if got := busiest(c.stamp, span); got != c.want {
 			t.Errorf("%s: busiest %d, want %d", c.name, got, c.want)
 		}
 	}
@@ -108,9 +115,9 @@ func TestFakeCreates(t *testing.T) {
 		t.Errorf("another resource: %d, want 404", status)
 	}
 	// http.DefaultClient keeps its connection alive across the five requests.
-	requests, conns, most := f.counts()
-	if requests != 5 || conns != 1 || most != 5 {
-		t.Errorf("requests %d, connections %d, busiest %d; want 5, 1, 5", requests, conns, most)
+	requests, conns, most, short := f.counts()
+	if requests != 5 || conns != 1 || most != 5 || short != 5 {
+		t.Errorf("requests %d, connections %d, busiest %d and %d; want 5, 1, 5, 5", requests, conns, most, short)
 	}
 }
 

@@ -121,7 +121,7 @@ func (b *bench) drive(ctx context.Context, pipeline string, round int, tp *topol
 		r.Budget = b.cfg.budget()
 	}
 	r.CPU, r.PeakRSS = p.usage()
-	r.Requests, r.Conns, r.Busiest = fake.counts()
+	r.Requests, r.Conns, r.Busiest, r.BusiestShort = fake.counts()
 	if err := col.verdict(); err != nil {
 		return r, fmt.Errorf("%s, %s: %w (log: %s)", roundName(round), pipeline, err, logPath)
 	}
