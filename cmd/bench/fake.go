@@ -57,9 +57,10 @@ func (f *fakeTwilio) close() { _ = f.srv.Close() }
 // limiter and the fake stamping it that the budget check forgives. The
 // stamp comes after the rest of the sender's transport, the network and
 // this process's scheduler: on 2 cores shared with the emulator and other
-// work, requests held up by tens of milliseconds bunch with punctual ones
-// (20 000-task runs saw up to 6 % over the budget in some second).
-const jitterAllowance = 100 * time.Millisecond
+// work (load average 5 to 8), a 1 ms ticker in this process fired up to
+// 145 ms late, and the requests that arrived meanwhile were stamped
+// together (runs saw up to 15 % over the budget in some second).
+const jitterAllowance = 200 * time.Millisecond
 
 // counts returns the requests received, the TCP connections opened, and
 // the most requests that arrived within any one second and within any

@@ -21,12 +21,12 @@
 // run: tasks/s, achieved/budget, CPU-seconds per 1 000 tasks (whole life,
 // from wait4, and between the first and last result, from /proc), peak
 // RSS (wait4), new TCP connections per 100 requests and the busiest
-// one-second (and 0.9-second) window the fake Twilio saw; then the ratios worker/minimal per
-// round and their median.
+// one-second (and 0.8-second) window the fake Twilio saw; then the ratios
+// worker/minimal per round and their median.
 //
 // It exits 1 when a task is missing or answered with a failure, when a
 // pipeline dies, or when the fake saw the worker put more than nodes × 25
-// requests into 0.9 s, more than 100 ms of jitter between the worker's
+// requests into 0.8 s, more than 200 ms of jitter between the worker's
 // limiter and the fake's stamps can explain (an excess within 1 s is
 // marked in the table); 2 for a bad flag. Speed is reported, never judged.
 package main

@@ -101,7 +101,7 @@ func TestWriteTable(t *testing.T) {
 	writeTable(&out, rows)
 	for _, want := range []string{
 		"pipeline", "achieved/budget", "new conns/100 req",
-		"40 % of 2500", "0.500", "480", "0.75", "2503 (+3 over)", "busiest 0.9 s exceeds the budget", "—",
+		"40 % of 2500", "0.500", "480", "0.75", "2503 (+3 over)", "busiest 0.8 s exceeds the budget", "—",
 		"worker/minimal", "round 1", "5.00", "8.00", "0.10",
 	} {
 		if !strings.Contains(out.String(), want) {

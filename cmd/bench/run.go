@@ -19,7 +19,7 @@ import (
 // more than its budget within some second, by more than delays of up to
 // jitterAllowance can explain (the table says where).
 var errOverBudget = errors.New("the worker exceeded its budget of nodes × 25 requests: " +
-	"more than that within 0.9 s at the fake Twilio")
+	"more than that within 0.8 s at the fake Twilio")
 
 // emulatorStart bounds waiting for a started emulator to listen (the JVM
 // takes a few seconds, more on a busy machine).
