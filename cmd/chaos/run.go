@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/connectorworks/twilio-worker/internal/harness"
 )
 
 // errTargetsMissed is run's error when the report shows a missed target
@@ -44,12 +46,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	bin := cfg.workerBin
 	if bin == "" {
 		fmt.Fprintln(stderr, "building the worker")
-		if bin, err = buildWorker(ctx, logDir); err != nil {
+		if bin, err = harness.BuildWorker(ctx, logDir); err != nil {
 			return err
 		}
 		defer os.Remove(bin)
 	}
-	ps, err := pubsubClient(ctx, cfg.emulator)
+	ps, err := harness.PubsubClient(ctx, cfg.emulator, project)
 	if err != nil {
 		return err
 	}
@@ -91,7 +93,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	ids := taskIDs(tp.id, cfg.tasks)
 	fmt.Fprintf(stderr, "publishing %d tasks to %s; worker logs in %s\n", len(ids), tp.taskTopic, logDir)
 	start := time.Now()
-	if err := publishTasks(ctx, ps, tp.taskTopic, ids); err != nil {
+	if err := harness.PublishTasks(ctx, ps, tp.taskTopic, ids); err != nil {
 		return err
 	}
 	d := &driver{cfg: cfg, spec: newWorkerSpec(cfg, bin, logDir, workerPubsub, tp, srv.URL), col: col,

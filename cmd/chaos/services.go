@@ -6,12 +6,8 @@ import (
 	"net/http/httptest"
 	"strconv"
 
-	"cloud.google.com/go/pubsub/v2"
 	"github.com/redis/go-redis/v9"
 	"github.com/redis/go-redis/v9/maintnotifications"
-	"google.golang.org/api/option"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/connectorworks/twilio-worker/internal/twiliosim"
 )
@@ -26,18 +22,6 @@ const (
 // project is the Pub/Sub project of every topic and subscription; the
 // emulator accepts any.
 const project = "chaos-project"
-
-// pubsubClient connects to the emulator at addr. The address is passed
-// explicitly (not left to the library's own PUBSUB_EMULATOR_HOST lookup)
-// so that run's injected environment decides.
-func pubsubClient(ctx context.Context, addr string) (*pubsub.Client, error) {
-	c, err := pubsub.NewClient(ctx, project, option.WithEndpoint(addr), option.WithoutAuthentication(),
-		option.WithGRPCDialOption(grpc.WithTransportCredentials(insecure.NewCredentials())))
-	if err != nil {
-		return nil, fmt.Errorf("pubsub client for the emulator at %s: %w", addr, err)
-	}
-	return c, nil
-}
 
 // storeURL is the worker's TASK_STORE: database db of the Redis server.
 func storeURL(addr string, db int) string { return "redis://" + addr + "/" + strconv.Itoa(db) }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -11,21 +10,6 @@ import (
 	"syscall"
 	"time"
 )
-
-// workerPackage is built when --worker-bin is not given. An import path,
-// not ./cmd/worker, so that it builds from any directory of the module
-// (the repository root under go run, cmd/chaos under go test).
-const workerPackage = "github.com/connectorworks/twilio-worker/cmd/worker"
-
-// buildWorker compiles the worker into dir and returns the binary's path.
-func buildWorker(ctx context.Context, dir string) (string, error) {
-	bin := filepath.Join(dir, "worker")
-	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, workerPackage).CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go build %s (or pass --worker-bin): %w\n%s", workerPackage, err, out)
-	}
-	return bin, nil
-}
 
 // workerSpec is how every incarnation of the worker is started.
 type workerSpec struct {

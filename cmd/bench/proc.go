@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// userHZ is the unit of the CPU times in /proc/PID/stat: the kernel
+// reports them in USER_HZ ticks, 100 per second on every Linux
+// architecture Go supports (it is part of the kernel's ABI, unlike HZ).
+const userHZ = 100
+
+// proc is one pipeline process under measurement.
+type proc struct {
+	cmd    *exec.Cmd
+	exited chan struct{} // closed when the process is gone; err is set then
+	err    error         // cmd.Wait's error: nil for exit status 0
+}
+
+// startProc runs bin with args and exactly env, its output going to
+// logPath.
+func startProc(bin string, args, env []string, logPath string) (*proc, error) {
+	f, err := os.Create(logPath)
+	if err != nil {
+		return nil, fmt.Errorf("log: %w", err)
+	}
+	defer f.Close() // the child has its own descriptor
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = f, f
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", bin, err)
+	}
+	p := &proc{cmd: cmd, exited: make(chan struct{})}
+	go func() {
+		p.err = cmd.Wait()
+		close(p.exited)
+	}()
+	return p, nil
+}
+
+// cpuTime is the user plus system CPU the running process has used so
+// far, from /proc/PID/stat (10 ms resolution).
+func (p *proc) cpuTime() (time.Duration, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	if err != nil {
+		return 0, fmt.Errorf("CPU time of pid %d: %w", p.cmd.Process.Pid, err)
+	}
+	return parseStatCPU(data)
+}
+
+// parseStatCPU reads utime + stime (fields 14 and 15) of a /proc/PID/stat
+// line. The command name (field 2) is in parentheses and may hold spaces
+// or parentheses itself, so fields are counted after the last ')'.
+func parseStatCPU(data []byte) (time.Duration, error) {
+	i := bytes.LastIndexByte(data, ')')
+	if i < 0 {
+		return 0, errors.New("/proc stat line without a command name")
+	}
+	fields := bytes.Fields(data[i+1:]) // fields[0] is field 3, the state
+	if len(fields) < 13 {
+		return 0, fmt.Errorf("/proc stat line with %d fields after the command name, want at least 13", len(fields))
+	}
+	var ticks int64
+	for _, f := range fields[11:13] {
+		n, err := strconv.ParseInt(string(f), 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc stat CPU field %q: %w", f, err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * time.Second / userHZ, nil
+}
+
+// stop sends SIGTERM and waits up to within for the exit, after which it
+// kills the process. It returns the exit error (nil for status 0).
+func (p *proc) stop(within time.Duration) error {
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.exited:
+		return p.err
+	case <-time.After(within):
+		_ = p.cmd.Process.Kill()
+		<-p.exited
+		return fmt.Errorf("did not exit within %v of SIGTERM; killed", within)
+	}
+}
+
+// usage returns, once the process has exited, its whole user plus system
+// CPU and its peak resident set in bytes, as wait4 reported them.
+func (p *proc) usage() (cpu time.Duration, peakRSS int64) {
+	<-p.exited
+	ru, ok := p.cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return p.cmd.ProcessState.UserTime() + p.cmd.ProcessState.SystemTime(), 0
+	}
+	cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return cpu, ru.Maxrss * 1024 // Linux reports ru_maxrss in KiB
+}
