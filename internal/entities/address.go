@@ -1,6 +1,8 @@
 package entities
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -110,6 +112,45 @@ func (e *Entity) withParents(row map[string]any, addr address) map[string]any {
 		}
 	}
 	return row
+}
+
+// keyFieldsOf lists the Twilio fields keyOf reads: the key's and the
+// parents' that are columns of the row. It is nil when keyOf needs the
+// whole row (no key), or when a key column is a flattened field.
+func (e *Entity) keyFieldsOf() []string {
+	if e.Key == "" {
+		return nil
+	}
+	var out []string
+	for _, name := range append([]string{e.Key}, e.Parents...) {
+		c, ok := e.Column(name)
+		if !ok {
+			continue // a parent that is not a column comes from the address
+		}
+		if strings.Contains(c.Field, ".") {
+			return nil
+		}
+		out = append(out, c.Field)
+	}
+	return out
+}
+
+// rowOf maps the named fields of a raw JSON object as Row would.
+func (e *Entity) rowOf(raw map[string]json.RawMessage, fields []string) map[string]any {
+	obj := make(map[string]any, len(fields))
+	for _, f := range fields {
+		v, ok := raw[f]
+		if !ok {
+			continue
+		}
+		dec := json.NewDecoder(bytes.NewReader(v))
+		dec.UseNumber()
+		var val any
+		if dec.Decode(&val) == nil {
+			obj[f] = val
+		}
+	}
+	return e.Row(obj)
 }
 
 // keyOf is a row's key in the connector's output shape: {"Sid": …}, with

@@ -96,6 +96,7 @@ type Entity struct {
 	byName         map[string]*Column // lower-case column name → column
 	byField        map[string]*Column // Twilio field ("date_sent", "capabilities.sms") → column
 	flattened      map[string]bool    // Twilio fields whose object is flattened into columns
+	keyFields      []string           // Twilio fields of the key's columns (see keyFieldsOf)
 	parentPatterns map[string]string
 }
 

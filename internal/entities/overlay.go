@@ -249,6 +249,7 @@ func (e *Entity) index() {
 			e.flattened[parent] = true
 		}
 	}
+	e.keyFields = e.keyFieldsOf()
 }
 
 // listFilters maps Twilio list query parameters onto the fields they filter,

@@ -8,8 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"go.uber.org/zap"
-
 	"github.com/connectorworks/twilio-worker/internal/codes"
 	"github.com/connectorworks/twilio-worker/internal/sendmark"
 	"github.com/connectorworks/twilio-worker/internal/task"
@@ -47,7 +45,7 @@ func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next 
 	defer cancel()
 	a := &attempt{c: c, store: store, id: m.TaskID(), n: n, cancel: cancel}
 	a.held(begun)
-	stop := a.renew(ctx)
+	stop := c.renewer.add(ctx, a)
 	defer stop() // also if next panics past Recover
 	if unsafe {
 		ctx = sendmark.With(ctx, a.hooks())
@@ -152,39 +150,4 @@ func (a *attempt) hooks() sendmark.Hooks {
 			_ = a.extended(a.c.Clock.Now(), a.store.Unmark(storeContext(ctx), a.id, a.n, a.c.Lease))
 		},
 	}
-}
-
-// renew keeps the lease live until the returned stop is called (safe to
-// call more than once), so that a short lease covers an attempt of any
-// length. A renewal that fails for a moment is retried at the next tick;
-// once the lease is lost renewing stops (and MarkSent refuses to send).
-func (a *attempt) renew(ctx context.Context) (stop func()) {
-	// Not the task's ctx: renewing must go on through a shutdown's grace,
-	// and end (a pending Renew included) as soon as the attempt does.
-	rctx, cancelRenew := context.WithCancel(context.WithoutCancel(ctx))
-	every := max(a.c.Lease/3, time.Millisecond)
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		tick := a.c.Clock.NewTicker(every)
-		defer tick.Stop()
-		for {
-			select {
-			case <-rctx.Done():
-				return
-			case <-tick.C():
-			}
-			// A slow store must not let two renewals' time pass unnoticed.
-			sctx, cancel := context.WithTimeout(rctx, min(a.c.StoreTimeout, every))
-			start := a.c.Clock.Now()
-			err := a.extended(start, a.store.Renew(sctx, a.id, a.n, a.c.Lease))
-			cancel()
-			if errors.Is(err, taskstore.ErrLeaseLost) {
-				a.c.Logger.Warn("task lease lost while the attempt runs; another attempt may start",
-					zap.String("task_id", task.Clip(a.id)), zap.Int("attempt", a.n))
-				return
-			}
-		}
-	}()
-	return func() { cancelRenew(); <-finished }
 }

@@ -69,6 +69,8 @@ type IdempotencyConfig struct {
 	// result is still returned, so the Log middleware reports success);
 	// nil logs nothing.
 	Logger *zap.Logger
+
+	renewer *renewer // set by Idempotency: one for all the attempts it runs
 }
 
 // Idempotency returns a Middleware that gives each task id one answer per
@@ -117,6 +119,7 @@ type IdempotencyConfig struct {
 // that Finish and Abort are not cut off by it. The adapter must nack every error, not only cancellations.
 func Idempotency(store taskstore.Store, cfg IdempotencyConfig) Middleware {
 	c := cfg.withDefaults()
+	c.renewer = newRenewer(c, store)
 	return func(next Func) Func {
 		return func(ctx context.Context, m *Message) (*task.Result, error) {
 			id := m.TaskID()

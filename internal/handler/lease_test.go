@@ -8,6 +8,7 @@ package handler_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -251,5 +252,50 @@ func TestIdempotencyUnrecordedAnswerNeedsTheLease(t *testing.T) {
 					len(store.finished), len(store.aborts))
 			}
 		})
+	}
+}
+
+// TestIdempotencyOneRenewerForAllAttempts: attempts running at once share
+// one ticker (not one goroutine and ticker each), every one of them is
+// renewed at its tick, and the ticker stops with the last attempt.
+func TestIdempotencyOneRenewerForAllAttempts(t *testing.T) {
+	t.Parallel()
+	store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}, renewed: make(chan struct{}, 3)}
+	cfg, fc := onFakeClock(store)
+	started, release := make(chan struct{}, 3), make(chan struct{})
+	inner := func(context.Context, *handler.Message) (*task.Result, error) {
+		started <- struct{}{}
+		<-release
+		return succeeded(), nil
+	}
+	h := handler.Idempotency(store, cfg)(inner)
+	var dones []<-chan outcome
+	for i := range 3 {
+		m := msg(getTask)
+		m.Attributes = map[string]string{"taskId": fmt.Sprintf("task-%d", i)}
+		dones = append(dones, goHandle(h, m))
+		waitSignal(t, started, "start")
+	}
+	if n := fc.Pending(); n != 1 {
+		t.Fatalf("%d timers pending with three attempts running; want one shared renewal ticker", n)
+	}
+	fc.Advance(10 * time.Second)
+	for range 3 {
+		waitSignal(t, store.renewed, "Renew")
+	}
+	close(release)
+	for _, done := range dones {
+		if o := result(t, done); o.err != nil || o.r == nil {
+			t.Fatalf("got %+v, %v; want the inner result", o.r, o.err)
+		}
+	}
+	store.mu.Lock()
+	renews := len(store.renews)
+	store.mu.Unlock()
+	if renews != 3 {
+		t.Errorf("%d renewals at the first tick; want one per running attempt (3)", renews)
+	}
+	if n := fc.Pending(); n != 0 {
+		t.Errorf("%d timers pending after the last attempt ended; want the ticker stopped", n)
 	}
 }
