@@ -95,7 +95,17 @@ func newTaskHandler(cfg *Config, token secret.String, stack http.RoundTripper, s
 	}
 	return handler.Chain(handler.New(exec, time.Now),
 		handler.Log(log), handler.Idempotency(store, idem), handler.Classify(),
-		handler.Timeout(cfg.TaskTimeout), handler.Recover())
+		handler.Timeout(cfg.TaskTimeout), handler.Admit(runningTasks(cfg)), handler.Recover())
+}
+
+// runningTasks is how many tasks may run the executor at once: the requests
+// the in-flight cap allows, plus a tenth of a second of budget waiting for
+// its tokens (Little's law: the cap covers the requests Twilio is
+// answering; the queue in front of the limiter only needs to keep it fed).
+// More would only hold memory.
+func runningTasks(cfg *Config) int {
+	lc := limiterConfig(cfg)
+	return lc.MaxInFlight + max(int(lc.RPS)/10, 16)
 }
 
 // openStore opens the task store named by --task-store.

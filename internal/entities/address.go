@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
@@ -135,15 +136,27 @@ func (e *Entity) keyFieldsOf() []string {
 	return out
 }
 
-// rowOf maps the named fields of a raw JSON object as Row would.
-func (e *Entity) rowOf(raw map[string]json.RawMessage, fields []string) map[string]any {
-	obj := make(map[string]any, len(fields))
-	for _, f := range fields {
-		v, ok := raw[f]
-		if !ok {
+// keyStructOf builds a struct type with one json.RawMessage field per key
+// field, tagged with its name: decoding Twilio's answer into it skips every
+// other field without allocating for it.
+func keyStructOf(fields []string) reflect.Type {
+	sf := make([]reflect.StructField, len(fields))
+	for i, f := range fields {
+		sf[i] = reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: reflect.TypeFor[json.RawMessage](),
+			Tag: reflect.StructTag(fmt.Sprintf("json:%q", f))}
+	}
+	return reflect.StructOf(sf)
+}
+
+// rowOfKey maps a decoded key struct (see keyStructOf) as Row would.
+func (e *Entity) rowOfKey(v reflect.Value) map[string]any {
+	obj := make(map[string]any, len(e.keyFields))
+	for i, f := range e.keyFields {
+		raw := v.Field(i).Interface().(json.RawMessage)
+		if raw == nil {
 			continue
 		}
-		dec := json.NewDecoder(bytes.NewReader(v))
+		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.UseNumber()
 		var val any
 		if dec.Decode(&val) == nil {

@@ -2,9 +2,9 @@ package entities
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
+	"reflect"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
 	"github.com/connectorworks/twilio-worker/internal/task"
@@ -68,11 +68,11 @@ func (x *Executor) createRow(ctx context.Context, e *Entity, path string, form u
 		return nil, err
 	}
 	defer resp.Body.Close()
-	var raw map[string]json.RawMessage
-	if err := decodeInto(resp, http.MethodPost, path, &raw); err != nil {
+	key := reflect.New(e.keyType)
+	if err := decodeInto(resp, http.MethodPost, path, key.Interface()); err != nil {
 		return nil, err
 	}
-	return e.rowOf(raw, e.keyFields), nil
+	return e.rowOfKey(key.Elem()), nil
 }
 
 func (x *Executor) update(ctx context.Context, e *Entity, t *task.Task) (task.Output, error) {

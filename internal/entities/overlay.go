@@ -249,7 +249,9 @@ func (e *Entity) index() {
 			e.flattened[parent] = true
 		}
 	}
-	e.keyFields = e.keyFieldsOf()
+	if e.keyFields = e.keyFieldsOf(); e.keyFields != nil {
+		e.keyType = keyStructOf(e.keyFields)
+	}
 }
 
 // listFilters maps Twilio list query parameters onto the fields they filter,

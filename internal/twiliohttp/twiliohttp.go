@@ -86,10 +86,15 @@ type rewrite struct {
 	next http.RoundTripper
 }
 
+// RoundTrip sends a shallow copy of req with its own URL: a RoundTripper
+// must not change the caller's request, and only the URL and Host differ
+// (a deep Clone copied every header of every request for nothing).
 func (r rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
-	out := req.Clone(req.Context())
-	out.URL.Scheme, out.URL.Host, out.Host = r.base.Scheme, r.base.Host, r.base.Host
-	return r.next.RoundTrip(out)
+	out := *req
+	u := *req.URL
+	u.Scheme, u.Host = r.base.Scheme, r.base.Host
+	out.URL, out.Host = &u, r.base.Host
+	return r.next.RoundTrip(&out)
 }
 
 // MarkSent tells the task (sendmark.Sending) that a request which can
