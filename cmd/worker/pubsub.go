@@ -117,10 +117,13 @@ func (a *adapter) publish(ctx context.Context, m *handler.Message, res *task.Res
 }
 
 // receiveSettings sizes flow control from the rate budget: the worker holds
-// what the budget can serve soon, about one second of it plus the requests
-// in flight (at least 64 tasks), bounded in bytes too. Holding more only
-// costs memory (each task held is a goroutine with its state) and delays
-// other workers of a pool, which could run those tasks now. Leases are
+// what the budget can serve soon, the tasks allowed to run (runningTasks:
+// the in-flight cap and a tenth of a second of budget) plus half a second
+// of budget queued behind them (at least 64 tasks), bounded in bytes too.
+// Pub/Sub refills a freed slot within milliseconds, so the queue never runs
+// dry; holding more only costs memory (each task held is two goroutines of
+// the client and its state: ~45 KB, measured) and delays the other workers
+// of a pool, which could run those tasks now. Leases are
 // extended while a task waits for the limiter or for Twilio, up to the
 // longest a task can take; a message held longer than that belongs to a
 // stuck or dead worker and is redelivered.
@@ -128,7 +131,7 @@ func receiveSettings(cfg *Config) pubsub.ReceiveSettings {
 	lc := limiterConfig(cfg)
 	rps := int(lc.RPS)
 	s := pubsub.DefaultReceiveSettings
-	s.MaxOutstandingMessages = max(rps+lc.MaxInFlight, 64)
+	s.MaxOutstandingMessages = max(rps/2+runningTasks(cfg), 64)
 	// Task, store calls, a wait on another attempt and two publishes.
 	s.MaxExtension = cfg.TaskTimeout + cfg.ShutdownGrace + 4*time.Minute
 	// A task message may be 10 MB; a larger one is admitted as if it were
