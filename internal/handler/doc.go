@@ -15,6 +15,7 @@
 //		handler.Idempotency(store, icfg), // a done task is answered from the store; every outcome is recorded
 //		handler.Classify(),               // errors → FAILED Result with the contract's error.code
 //		handler.Timeout(d),               // one deadline per task
+//		handler.Admit(n),                 // at most n tasks run the executor, on reused goroutines
 //		handler.Recover(),                // innermost: a panic becomes an ordinary error that Classify maps
 //	)
 //
@@ -26,6 +27,9 @@
 // Idempotency sits inside Log (so republished and refused tasks are logged)
 // and outside Classify (so it stores the final Result and still sees a
 // cancellation) and Timeout (so its lease covers the whole deadline).
+// Admit sits inside Idempotency (a redelivery waiting for another attempt's
+// lease holds no turn) and inside Timeout (the wait counts against the
+// deadline).
 // Retries live in the HTTP transport, below all of this.
 //
 // # Delivery semantics

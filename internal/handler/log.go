@@ -32,42 +32,58 @@ func Log(logger *zap.Logger) Middleware {
 		return func(ctx context.Context, m *Message) (*task.Result, error) {
 			start := time.Now()
 			r, err := next(ctx, m)
-			level, msg, fields := outcome(m, r, err)
-			if ce := logger.Check(level, msg); ce != nil {
-				ce.Write(append(fields, zap.Duration("duration", time.Since(start)))...)
+			o := outcome(m, r, err)
+			// Fields are built only for a line that is written: at the
+			// default level most outcomes are not.
+			if ce := logger.Check(o.level, o.msg); ce != nil {
+				ce.Write(append(o.fields(m), zap.Duration("duration", time.Since(start)))...)
 			}
 			return r, err
 		}
 	}
 }
 
-func outcome(m *Message, r *task.Result, err error) (zapcore.Level, string, []zap.Field) {
+// logLine is what the Log middleware says of one outcome.
+type logLine struct {
+	level  zapcore.Level
+	msg    string
+	status string
+	r      *task.Result
+	info   *task.ErrorInfo
+}
+
+func outcome(m *Message, r *task.Result, err error) logLine {
 	if r == nil {
 		r = &task.Result{TaskID: m.TaskID(), Status: task.StatusFailed}
 	}
-	level, msg, status, info := zapcore.InfoLevel, "task succeeded", r.Status, r.Error
+	o := logLine{level: zapcore.InfoLevel, msg: "task succeeded", status: r.Status, r: r, info: r.Error}
 	switch {
 	case errors.Is(err, context.Canceled):
-		msg, status, info = "task interrupted by shutdown; not acknowledged, it will be redelivered", "CANCELED", nil
+		o.msg, o.status, o.info = "task interrupted by shutdown; not acknowledged, it will be redelivered", "CANCELED", nil
 	case errors.Is(err, ErrTaskInProgress):
-		msg, status, info = "another attempt at this task is in progress; not acknowledged, it will be redelivered", "IN_PROGRESS", nil
+		o.msg, o.status, o.info = "another attempt at this task is in progress; not acknowledged, it will be redelivered", "IN_PROGRESS", nil
 	case err != nil:
-		info = errorInfo(err, r.Operation)
-		level, msg, status = levelFor(info.Code), "task failed without a result", task.StatusFailed
+		o.info = errorInfo(err, r.Operation)
+		o.level, o.msg, o.status = levelFor(o.info.Code), "task failed without a result", task.StatusFailed
 	case r.Status != task.StatusSucceeded:
-		level, msg = levelFor(""), "task failed"
-		if info != nil {
-			level = levelFor(info.Code)
+		o.level, o.msg = levelFor(""), "task failed"
+		if o.info != nil {
+			o.level = levelFor(o.info.Code)
 		}
 	}
+	return o
+}
+
+func (o logLine) fields(m *Message) []zap.Field {
+	r := o.r
 	fields := []zap.Field{zap.String("task_id", task.Clip(r.TaskID)), zap.String("message_id", task.Clip(m.ID)),
 		zap.String("entity", task.Clip(r.Entity)), zap.String("operation", task.Clip(r.Operation)),
-		zap.String("status", status), zap.Int("delivery_attempt", m.DeliveryAttempt)}
-	if info != nil {
-		fields = append(fields, zap.String("error_code", string(info.Code)), zap.Bool("retryable", info.Retryable),
-			zap.Int("twilio_code", info.TwilioCode), zap.Int("http_status", info.HTTPStatus))
+		zap.String("status", o.status), zap.Int("delivery_attempt", m.DeliveryAttempt)}
+	if o.info != nil {
+		fields = append(fields, zap.String("error_code", string(o.info.Code)), zap.Bool("retryable", o.info.Retryable),
+			zap.Int("twilio_code", o.info.TwilioCode), zap.Int("http_status", o.info.HTTPStatus))
 	}
-	return level, msg, fields
+	return fields
 }
 
 func levelFor(c codes.Code) zapcore.Level {
