@@ -37,7 +37,10 @@ func readObject(data []byte) (rawFields, error) {
 	if err := checkDepth(data); err != nil {
 		return nil, err
 	}
-	return splitObject(data)
+	if json.Valid(data) {
+		return splitValid(data)
+	}
+	return splitObject(data) // for its precise syntax errors
 }
 
 // splitObject walks the top level with json.Decoder's tokenizer rather than
