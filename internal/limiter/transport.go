@@ -185,7 +185,9 @@ func (t *Transport) waitToken(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		if delay := tok.At.Sub(now); delay > 0 {
+		// Reserve may have blocked (a shared budget's round trip): measure
+		// the sleep from after it.
+		if delay := tok.At.Sub(t.now()); delay > 0 {
 			if err := sleep(ctx, delay); err != nil {
 				t.budget.Cancel(tok, t.now())
 				return fmt.Errorf("limiter: waiting for a token: %w (%w)", err, codes.ErrNotSent)

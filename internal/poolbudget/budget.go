@@ -48,6 +48,10 @@ const (
 	// logEvery: an unreachable store is logged once per this, not per
 	// request.
 	logEvery = time.Minute
+	// A replica holds at most max(minAhead, aheadSpan of the budget) tokens
+	// not yet due.
+	minAhead  = 4
+	aheadSpan = 20 * time.Millisecond
 	// callTimeout bounds one call when the request has no deadline.
 	callTimeout = 5 * time.Second
 )
@@ -67,6 +71,10 @@ type Budget struct {
 	// connection pool keeps round trips short, which keeps the mapping of
 	// grants to this clock precise and tokens usable.
 	calls chan struct{}
+	// ahead caps the tokens this replica holds before they are due: a
+	// replica that dies wastes no more than these, and replicas share the
+	// queue evenly rather than by who asked first.
+	ahead chan struct{}
 
 	mu        sync.Mutex
 	failing   error     // last failure; nil once the store answers again
@@ -98,7 +106,8 @@ func Open(ctx context.Context, rawURL, key string, rps float64, log *zap.Logger)
 		_ = c.Close()
 		return nil, fmt.Errorf("redis at %s does not answer: %w", taskstore.Redact(rawURL), taskstore.Scrub(err, o.Password))
 	}
-	b := &Budget{client: c, key: key, rate: rps * (1 - Slack), log: log, calls: make(chan struct{}, 1)}
+	b := &Budget{client: c, key: key, rate: rps * (1 - Slack), log: log, calls: make(chan struct{}, 1),
+		ahead: make(chan struct{}, max(minAhead, int(math.Ceil(rps*aheadSpan.Seconds()))))}
 	b.permille.Store(1000)
 	return b, nil
 }
@@ -108,6 +117,21 @@ func Open(ctx context.Context, rawURL, key string, rps float64, log *zap.Logger)
 // the store answers or ctx's deadline is too near; then it fails with
 // context.DeadlineExceeded and codes.ErrNotSent.
 func (b *Budget) Reserve(ctx context.Context, _ time.Time) (limiter.Token, error) {
+	select {
+	case b.ahead <- struct{}{}:
+	case <-ctx.Done():
+		return limiter.Token{}, fmt.Errorf("limiter: waiting for a token: %w (%w)", ctx.Err(), codes.ErrNotSent)
+	}
+	tok, err := b.reserve(ctx)
+	if err != nil {
+		<-b.ahead
+		return tok, err
+	}
+	time.AfterFunc(time.Until(tok.At), func() { <-b.ahead })
+	return tok, nil
+}
+
+func (b *Budget) reserve(ctx context.Context) (limiter.Token, error) {
 	backoff := firstBackoff
 	for {
 		tok, retry, err := b.try(ctx)
