@@ -233,7 +233,9 @@ func startWorker(t *testing.T, tp *topology, simURL string, extra ...string) *wo
 	cmd.Env = append(os.Environ(),
 		"GOOGLE_CLOUD_PROJECT="+e2eProject, "TASK_SUBSCRIPTION="+tp.taskSub, "RESULT_TOPIC="+tp.resultTopic,
 		"TWILIO_ACCOUNT_SID="+e2eAccount, "TWILIO_AUTH_TOKEN="+e2eToken, "TWILIO_BASE_URL="+simURL,
-		"LOG_LEVEL=info")
+		// Any free port: tests run workers side by side, and :8080 may be
+		// someone else's. The address bound is logged at info.
+		"LOG_LEVEL=info", "HTTP_ADDR=127.0.0.1:0")
 	w := &worker{cmd: cmd, stderr: &bytes.Buffer{}, done: make(chan error, 1)}
 	cmd.Stderr = &lockedWriter{w: w.stderr}
 	if err := cmd.Start(); err != nil {
