@@ -34,6 +34,9 @@ func newWorkerSpec(cfg config, bin, logDir, emulator string, tp *topology, simUR
 		"CONNECTOR_NODES=" + strconv.Itoa(cfg.nodes),
 		"TASK_TIMEOUT=" + cfg.taskTimeout.String(),
 		"LOG_LEVEL=" + cfg.logLevel,
+		// Any free port: the default :8080 may be taken (another run, a
+		// second incarnation still exiting).
+		"HTTP_ADDR=127.0.0.1:0",
 	}
 	return workerSpec{bin: bin, env: env, logDir: logDir}
 }

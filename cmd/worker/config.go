@@ -32,6 +32,8 @@ type Config struct {
 	TaskStore       string // memory:// or redis://…; may hold a password: never log it
 	InProgressWait  time.Duration
 	ResultTTL       time.Duration // how long task outcomes are remembered
+	BudgetStore     string        // "local" or redis://…; may hold a password: never log it
+	HTTPAddr        string        // host:port of /metrics, /healthz, /readyz; "off" for none
 
 	// worker local only
 	Local     bool
@@ -101,6 +103,11 @@ func (c *Config) settings() []setting {
 		{"result-ttl", "RESULT_TTL", "24h", "how long the task store remembers a task's result (and an unfinished " +
 			"attempt); keep it longer than the subscription retries a task", false, false,
 			duration(&c.ResultTTL, time.Minute, "a duration of at least 1m such as 24h or 168h")},
+		{"budget-store", "BUDGET_STORE", "local", "where the rate budget is kept: local (this process alone has " +
+			"nodes × 25 requests/s) or redis://[user:password@]host[:port][/db], rediss:// for TLS (every replica " +
+			"with the same account SID and connection name shares one budget)", false, true, c.parseBudgetStore},
+		{"http-addr", "HTTP_ADDR", ":8080", "[host]:port serving /metrics, /healthz and /readyz; off for none",
+			false, true, c.parseHTTPAddr},
 	}
 }
 

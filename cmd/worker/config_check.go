@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"regexp"
 	"strconv"
 	"strings"
@@ -118,6 +119,42 @@ func (c *Config) parseTaskStore(v string) string {
 	if err := taskstore.CheckURL(v); err != nil {
 		// The store's errors mask the password already.
 		return "is invalid: " + strings.TrimPrefix(err.Error(), "taskstore: ")
+	}
+	return ""
+}
+
+// parseBudgetStore checks the budget store's form without connecting.
+func (c *Config) parseBudgetStore(v string) string {
+	c.BudgetStore = strings.TrimSpace(v)
+	scheme, _, _ := strings.Cut(c.BudgetStore, ":")
+	switch strings.ToLower(scheme) {
+	case "local":
+		if strings.EqualFold(c.BudgetStore, "local") {
+			c.BudgetStore = "local"
+			return ""
+		}
+	case "redis", "rediss":
+		if _, err := taskstore.RedisOptions(c.BudgetStore); err != nil {
+			// Masks the password already; the store's wording names
+			// the task store, this is the budget's.
+			return "is invalid: " + strings.TrimPrefix(err.Error(), "taskstore: task store ")
+		}
+		return ""
+	}
+	return fmt.Sprintf("must be local or redis://[user:password@]host[:port][/db] (rediss:// for TLS), got %q",
+		taskstore.Redact(v))
+}
+
+// parseHTTPAddr accepts off or [host]:port.
+func (c *Config) parseHTTPAddr(v string) string {
+	c.HTTPAddr = strings.TrimSpace(v)
+	if strings.EqualFold(c.HTTPAddr, "off") {
+		c.HTTPAddr = "off"
+		return ""
+	}
+	_, port, err := net.SplitHostPort(c.HTTPAddr)
+	if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+		return fmt.Sprintf("must be [host]:port (such as :8080 or 127.0.0.1:9090) or off, got %q", v)
 	}
 	return ""
 }

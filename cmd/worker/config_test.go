@@ -76,6 +76,10 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		{"bad in-progress wait", nil, with(map[string]string{"IN_PROGRESS_WAIT": "0s"}), "--in-progress-wait / IN_PROGRESS_WAIT"},
 		{"negative in flight", []string{"--max-in-flight", "-1"}, goodEnv, "--max-in-flight / MAX_IN_FLIGHT must be a non-negative integer"},
 		{"stray arg", []string{"serve"}, goodEnv, `unexpected argument "serve"`},
+		{"budget store scheme", []string{"--budget-store", "memory://"}, goodEnv, "--budget-store / BUDGET_STORE must be local or redis://"},
+		{"bad budget store", nil, with(map[string]string{"BUDGET_STORE": "redis://h:6379/abc"}), "--budget-store / BUDGET_STORE is invalid"},
+		{"bad http addr", []string{"--http-addr", "8080"}, goodEnv, "--http-addr / HTTP_ADDR must be [host]:port"},
+		{"http port range", nil, with(map[string]string{"HTTP_ADDR": ":70000"}), "HTTP_ADDR must be [host]:port"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -187,6 +191,8 @@ func TestConfigNeverShowsPasswords(t *testing.T) {
 		{"redis bad option", map[string]string{"TASK_STORE": "redis://:" + pw + "@h/0?bogus=1"}, "unexpected option"},
 		{"redis reserved char", map[string]string{"TASK_STORE": "redis://u:pa/" + pw + "@h/0"}, "percent-encode"},
 		{"other scheme", map[string]string{"TASK_STORE": "postgres://u:" + pw + "@db/x"}, "u:xxxxx@db"},
+		{"budget store bad db", map[string]string{"BUDGET_STORE": "redis://user:" + pw + "@h:6379/abc"}, "--budget-store / BUDGET_STORE is invalid"},
+		{"budget store scheme", map[string]string{"BUDGET_STORE": "postgres://u:" + pw + "@db/x"}, "u:xxxxx@db"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

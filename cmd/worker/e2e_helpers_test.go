@@ -223,8 +223,16 @@ func (tp *topology) collect(t *testing.T, n int, timeout time.Duration) (map[str
 // worker is a running worker binary.
 type worker struct {
 	cmd    *exec.Cmd
-	stderr *bytes.Buffer
+	stderr *bytes.Buffer // read it after exit, or through log while it runs
+	lw     *lockedWriter
 	done   chan error
+}
+
+// log is the worker's stderr so far, safe to read while it runs.
+func (w *worker) log() string {
+	w.lw.mu.Lock()
+	defer w.lw.mu.Unlock()
+	return w.stderr.String()
 }
 
 func startWorker(t *testing.T, tp *topology, simURL string, extra ...string) *worker {
@@ -233,9 +241,12 @@ func startWorker(t *testing.T, tp *topology, simURL string, extra ...string) *wo
 	cmd.Env = append(os.Environ(),
 		"GOOGLE_CLOUD_PROJECT="+e2eProject, "TASK_SUBSCRIPTION="+tp.taskSub, "RESULT_TOPIC="+tp.resultTopic,
 		"TWILIO_ACCOUNT_SID="+e2eAccount, "TWILIO_AUTH_TOKEN="+e2eToken, "TWILIO_BASE_URL="+simURL,
-		"LOG_LEVEL=info")
+		// Any free port: tests run workers side by side, and :8080 may be
+		// someone else's. The address bound is logged at info.
+		"LOG_LEVEL=info", "HTTP_ADDR=127.0.0.1:0")
 	w := &worker{cmd: cmd, stderr: &bytes.Buffer{}, done: make(chan error, 1)}
-	cmd.Stderr = &lockedWriter{w: w.stderr}
+	w.lw = &lockedWriter{w: w.stderr}
+	cmd.Stderr = w.lw
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

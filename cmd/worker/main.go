@@ -92,7 +92,15 @@ func runCloud(ctx context.Context, cfg *Config, log *zap.Logger) error {
 	if err != nil {
 		return err
 	}
-	stack, _, err := twilioStack(cfg, log)
+	budget, err := openBudget(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	if budget != nil {
+		defer budget.Close()
+	}
+	m := newMetrics()
+	stack, _, err := twilioStack(cfg, log, withBudget(limiterBudget(budget)), withMetrics(m))
 	if err != nil {
 		return err
 	}
@@ -108,5 +116,11 @@ func runCloud(ctx context.Context, cfg *Config, log *zap.Logger) error {
 		return fmt.Errorf("pubsub client: %w", err)
 	}
 	defer ps.Close()
-	return serve(ctx, cfg, ps, newTaskHandler(cfg, token, stack, store, log), log)
+	stopHTTP, err := startHTTP(cfg, m, readiness(cfg, ps, budget), log)
+	if err != nil {
+		return err
+	}
+	defer stopHTTP()
+	h := countTasks(newTaskHandler(cfg, token, stack, countStore(store, m), log), m)
+	return serve(ctx, cfg, ps, h, log)
 }

@@ -24,8 +24,10 @@ import (
 const requestTimeout = 30 * time.Second
 
 // twilioStack builds the shared HTTP transport to Twilio (see package
-// twiliohttp for the order) and returns the limiter for its stats.
-func twilioStack(cfg *Config, log *zap.Logger) (http.RoundTripper, *limiter.Transport, error) {
+// twiliohttp for the order) and returns the limiter for its stats. opts
+// add a shared budget and metrics (pool.go).
+func twilioStack(cfg *Config, log *zap.Logger, opts ...stackOption) (http.RoundTripper, *limiter.Transport, error) {
+	o := applyStackOptions(opts)
 	var base *url.URL
 	if cfg.TwilioBaseURL != twiliohttp.DefaultBaseURL {
 		u, err := twiliohttp.ParseBaseURL(cfg.TwilioBaseURL)
@@ -35,16 +37,19 @@ func twilioStack(cfg *Config, log *zap.Logger) (http.RoundTripper, *limiter.Tran
 		base = u
 	}
 	lc := limiterConfig(cfg)
+	lc.Budget = o.budget
 	// MarkSent below the limiter: a create is recorded as sent only once
 	// it has its turn, so one still waiting when the worker dies is safe to
 	// run again.
-	lim := limiter.NewTransport(twiliohttp.MarkSent(twiliohttp.Rewrite(base, twiliohttp.NewBase(max(lc.MaxInFlight, 2)))), lc)
+	lim := limiter.NewTransport(o.countRequests(twiliohttp.MarkSent(twiliohttp.Rewrite(base, twiliohttp.NewBase(max(lc.MaxInFlight, 2))))), lc)
 	logDepartures(lim, log)
+	o.observe(lim)
 	stack := twiliohttp.Retry(twiliohttp.BufferErrors(lim), twiliohttp.RetryConfig{
 		AttemptTimeout: min(requestTimeout, cfg.TaskTimeout),
 		// A 429 means Twilio's concurrency limit: slow down for a while,
 		// then recover in steps.
 		OnThrottle: limiter.NewSlowdown(lim, clock.Real()).Throttled,
+		OnRetry:    o.metrics.Retry,
 	})
 	return stack, lim, nil
 }

@@ -22,6 +22,13 @@ type Config struct {
 	// MaxInFlight caps the requests that have been sent and whose response
 	// body is not yet closed or read to EOF. Zero or negative means no cap.
 	MaxInFlight int
+
+	// Budget, when set, is where tokens come from instead of a pacer of
+	// RPS and Burst in this process: a budget shared by a pool of
+	// replicas. The per-process one-second window is then off (it cannot
+	// see the other replicas); the shared budget's tokens bound their own
+	// lateness instead (Token.Within). RPS is still the full rate.
+	Budget Budget
 }
 
 // Bounds of the in-flight cap chosen by ForNodes.

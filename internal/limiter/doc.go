@@ -46,6 +46,8 @@
 // # Concurrency
 //
 // A Transport is safe for concurrent use by multiple goroutines, like the
-// transports it wraps. Its limits are per process: a fleet of replicas shares
-// the budget only if each replica is given its share.
+// transports it wraps. Its pacer and window are per process; a pool of
+// replicas shares one budget through [Config.Budget] (package poolbudget
+// keeps it in Redis), whose tokens bound their own lateness ([Token.Within])
+// in place of the window.
 package limiter

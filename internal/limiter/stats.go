@@ -16,6 +16,9 @@ type Stats struct {
 	// WaitingForSlot counts requests waiting now for an in-flight slot:
 	// a queue that grows while Twilio answers slowly.
 	WaitingForSlot int
+	// StaleTokens counts tokens of a shared budget that were dropped
+	// because their request woke too late to use them (Token.Within).
+	StaleTokens uint64
 }
 
 // Stats returns a snapshot of t's counters. It is safe for concurrent use.
@@ -51,4 +54,10 @@ func (s *stats) waiting(delta int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.WaitingForSlot += delta
+}
+
+func (s *stats) stale() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.StaleTokens++
 }

@@ -2,11 +2,11 @@ package limiter
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"github.com/connectorworks/twilio-worker/internal/codes"
 	"net/http"
 	"time"
+
+	"github.com/connectorworks/twilio-worker/internal/codes"
 )
 
 // Transport is an [http.RoundTripper] that holds requests back to the rate
@@ -18,13 +18,17 @@ import (
 // zero value is not usable.
 type Transport struct {
 	base   http.RoundTripper
-	pace   *pacer
-	window *window
+	pace   *pacer        // the local budget; unused when budget is shared
+	budget Budget        // where tokens come from: pace, or Config.Budget
+	window *window       // nil with a shared budget (see Token.Within)
 	slots  chan struct{} // in-flight semaphore; nil when uncapped
 	now    func() time.Time
 	stats  stats
 	// departed, when set, hears of each request as it leaves (OnDeparture).
 	departed func(req *http.Request, at time.Time)
+	// waited, when set, hears how long each request waited for its turn
+	// (OnWait).
+	waited func(d time.Duration)
 }
 
 var _ http.RoundTripper = (*Transport)(nil)
@@ -41,8 +45,12 @@ func NewTransport(base http.RoundTripper, cfg Config) *Transport {
 	t := &Transport{
 		base:   base,
 		pace:   pace,
+		budget: pace,
 		window: newWindow(pace.full, cfg.Burst),
 		now:    time.Now,
+	}
+	if cfg.Budget != nil {
+		t.budget, t.window = cfg.Budget, nil
 	}
 	if cfg.MaxInFlight > 0 {
 		t.slots = make(chan struct{}, cfg.MaxInFlight)
@@ -92,7 +100,18 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // non-positive d does nothing. Requests already waiting keep their turn.
 // Penalize is safe for concurrent use and does nothing without a rate limit.
 func (t *Transport) Penalize(factor float64, d time.Duration) {
-	t.pace.penalize(t.now(), factor, d)
+	t.budget.Penalize(t.now(), factor, d)
+}
+
+// Limit reports the budget's rate in force, in requests per second, after
+// any penalty (+Inf when unlimited). Safe for concurrent use.
+func (t *Transport) Limit() float64 { return t.budget.Limit() }
+
+// OnWait makes t call f with how long each request that leaves waited for
+// its token and window (not for its in-flight slot). Call it before t is
+// used; f must be quick.
+func (t *Transport) OnWait(f func(d time.Duration)) {
+	t.waited = f
 }
 
 // OnDeparture makes t call f with each request as it leaves for the wrapped
@@ -141,7 +160,8 @@ func (t *Transport) waitTurn(ctx context.Context) (time.Time, error) {
 	if err := ctx.Err(); err != nil {
 		return time.Time{}, fmt.Errorf("limiter: %w (%w)", err, codes.ErrNotSent)
 	}
-	if err := t.waitToken(ctx); err != nil {
+	start := t.now()
+	if err := t.waitToken(ctx, start); err != nil {
 		return time.Time{}, err
 	}
 	// The token is spent by now: its instant has passed.
@@ -149,32 +169,39 @@ func (t *Transport) waitTurn(ctx context.Context) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("limiter: waiting for the one-second window: %w (%w)", err, codes.ErrNotSent)
 	}
+	if t.waited != nil {
+		t.waited(at.Sub(start))
+	}
 	return at, nil
 }
 
-// waitToken takes one token and sleeps until it is due. It checks the
-// deadline up front, as rate.Limiter.Wait does, so a request that cannot go
-// out in time fails at once instead of sleeping first.
-func (t *Transport) waitToken(ctx context.Context) error {
-	now := t.now()
-	r := t.pace.reserve(now)
-	if !r.OK() {
-		return errors.New("limiter: the rate limiter refused a token")
+// waitToken takes one token and sleeps until it is due. The budget checks
+// the deadline up front, as rate.Limiter.Wait does, so a request that
+// cannot go out in time fails at once instead of sleeping first. A token
+// woken later than it allows (Token.Within) is dropped and another taken.
+func (t *Transport) waitToken(ctx context.Context, now time.Time) error {
+	for {
+		tok, err := t.budget.Reserve(ctx, now)
+		if err != nil {
+			return err
+		}
+		// Reserve may have blocked (a shared budget's round trip): measure
+		// the sleep from after it.
+		if delay := tok.At.Sub(t.now()); delay > 0 {
+			if err := sleep(ctx, delay); err != nil {
+				t.budget.Cancel(tok, t.now())
+				return fmt.Errorf("limiter: waiting for a token: %w (%w)", err, codes.ErrNotSent)
+			}
+		}
+		if tok.Within <= 0 {
+			return nil
+		}
+		now = t.now()
+		if now.Sub(tok.At) <= tok.Within {
+			return nil
+		}
+		t.stats.stale()
 	}
-	delay := r.DelayFrom(now)
-	if delay == 0 {
-		return nil
-	}
-	if dl, ok := ctx.Deadline(); ok && dl.Before(now.Add(delay)) {
-		t.pace.cancel(r, now)
-		return fmt.Errorf("limiter: next token in %v, after the deadline: %w (%w)",
-			delay, context.DeadlineExceeded, codes.ErrNotSent)
-	}
-	if err := sleep(ctx, delay); err != nil {
-		t.pace.cancel(r, t.now())
-		return fmt.Errorf("limiter: waiting for a token: %w (%w)", err, codes.ErrNotSent)
-	}
-	return nil
 }
 
 // sleep waits for d, or returns ctx's error if ctx ends first.

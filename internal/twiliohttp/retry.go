@@ -23,6 +23,11 @@ type RetryConfig struct {
 	AttemptTimeout time.Duration // bound of one attempt; 0 → 30 s
 	// OnThrottle is called on every 429 (the limiter slows down for a while).
 	OnThrottle func()
+	// OnRetry, when set, hears of every attempt about to be repeated, with
+	// why: "throttled" (429), "not_sent" (no connection, or the limiter's
+	// wait outlived the attempt), "server_error" (5xx) or "failed" (a
+	// GET or DELETE that timed out or lost its connection).
+	OnRetry func(reason string)
 }
 
 // Retry retries what Twilio did not process, and reads only what is safe
@@ -64,6 +69,9 @@ func (r *retry) RoundTrip(req *http.Request) (*http.Response, error) {
 		wait, again := r.decide(req, resp, err, attempt)
 		if !again || !r.sleep(req.Context(), wait) {
 			return resp, err
+		}
+		if r.cfg.OnRetry != nil {
+			r.cfg.OnRetry(retryReason(resp, err))
 		}
 		if resp != nil {
 			resp.Body.Close()
@@ -116,6 +124,19 @@ func (r *retry) decide(req *http.Request, resp *http.Response, err error, attemp
 		return 0, false
 	}
 	return r.backoff(attempt), true
+}
+
+// retryReason names why decide chose to try again.
+func retryReason(resp *http.Response, err error) string {
+	switch {
+	case err != nil && notSent(err):
+		return "not_sent"
+	case err != nil:
+		return "failed"
+	case resp.StatusCode == http.StatusTooManyRequests:
+		return "throttled"
+	}
+	return "server_error"
 }
 
 // backoff is full jitter over an exponential bound.
