@@ -40,12 +40,14 @@ func waitFor(t *testing.T, what string, within time.Duration, cond func() bool) 
 }
 
 // queuedMean is the mean rate of the first run of departures without a
-// gap over 250 ms (at 50/s the pool never idles that long while tasks are
-// queued), and that run's span.
+// gap over a second, and that run's span. At 50/s the pool never idles
+// that long while tasks are queued; a shorter stall (a loaded machine
+// pausing every process, the kill) stays inside the run and is paid for in
+// its mean, which is what the test judges.
 func queuedMean(sent []time.Time) (float64, time.Duration) {
 	end := len(sent) - 1
 	for i := 1; i < len(sent); i++ {
-		if sent[i].Sub(sent[i-1]) > 250*time.Millisecond {
+		if sent[i].Sub(sent[i-1]) > time.Second {
 			end = i - 1
 			break
 		}
