@@ -32,6 +32,7 @@ type Config struct {
 	TaskStore       string // memory:// or redis://…; may hold a password: never log it
 	InProgressWait  time.Duration
 	ResultTTL       time.Duration // how long task outcomes are remembered
+	Connection                    // proxy, API keys, preflight, region, labels (connection.go)
 
 	// worker local only
 	Local     bool
@@ -75,7 +76,7 @@ func (s setting) name() string {
 // settings lists every setting, in the order --help shows them, storing
 // into c.
 func (c *Config) settings() []setting {
-	return []setting{
+	return append([]setting{
 		{"project", "GOOGLE_CLOUD_PROJECT", "", "Google Cloud project of the subscription and topic", true, true, text(&c.Project)},
 		{"subscription", "TASK_SUBSCRIPTION", "", "task subscription: id or projects/P/subscriptions/S", true, true, text(&c.Subscription)},
 		{"result-topic", "RESULT_TOPIC", "", "result topic: id or projects/P/topics/T", true, true, text(&c.ResultTopic)},
@@ -101,7 +102,7 @@ func (c *Config) settings() []setting {
 		{"result-ttl", "RESULT_TTL", "24h", "how long the task store remembers a task's result (and an unfinished " +
 			"attempt); keep it longer than the subscription retries a task", false, false,
 			duration(&c.ResultTTL, time.Minute, "a duration of at least 1m such as 24h or 168h")},
-	}
+	}, c.connectionSettings()...)
 }
 
 // localFlag is a flag of worker local only.

@@ -77,6 +77,7 @@ func runWorker(ctx context.Context, local bool, args []string, getenv func(strin
 	if err != nil {
 		return configErr("--log-level: %v", err)
 	}
+	log = withLabels(log, cfg.Labels)
 	defer func() { _ = syncLogger(log) }()
 	useRedisLogger(log)
 	log.Info("starting", zap.String("version", version), zap.Bool("local", local), zap.Int("nodes", cfg.Nodes))
@@ -88,12 +89,15 @@ func runWorker(ctx context.Context, local bool, args []string, getenv func(strin
 
 // runCloud serves a real (or emulated) Pub/Sub subscription.
 func runCloud(ctx context.Context, cfg *Config, log *zap.Logger) error {
-	token, err := authToken(ctx, cfg)
+	token, err := openCredentials(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	stack, _, err := twilioStack(cfg, log)
 	if err != nil {
+		return err
+	}
+	if err := preflight(ctx, cfg, log); err != nil {
 		return err
 	}
 	store, err := openStore(ctx, cfg)

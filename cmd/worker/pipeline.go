@@ -41,7 +41,7 @@ func twilioStack(cfg *Config, log *zap.Logger) (http.RoundTripper, *limiter.Tran
 	// MarkSent below the limiter: a create is recorded as sent only once
 	// it has its turn, so one still waiting when the worker dies is safe to
 	// run again.
-	lim := limiter.NewTransport(twiliohttp.MarkSent(twiliohttp.Rewrite(base, twiliohttp.NewBase(max(lc.MaxInFlight, 2)))), lc)
+	lim := limiter.NewTransport(twiliohttp.MarkSent(twilioBase(cfg, base, max(lc.MaxInFlight, 2))), lc)
 	logDepartures(lim, log)
 	stack := twiliohttp.Retry(twiliohttp.BufferErrors(lim), twiliohttp.RetryConfig{
 		AttemptTimeout: min(requestTimeout, cfg.TaskTimeout),
@@ -49,7 +49,7 @@ func twilioStack(cfg *Config, log *zap.Logger) (http.RoundTripper, *limiter.Tran
 		// then recover in steps.
 		OnThrottle: limiter.NewSlowdown(lim, clock.Real()).Throttled,
 	})
-	return stack, lim, nil
+	return withCredentials(cfg, stack), lim, nil
 }
 
 // logDepartures logs, at debug level only, each Twilio request as it

@@ -171,14 +171,17 @@ func New(cfg Config, base *http.Transport) *Transport {
 
 // Describe names the proxy for messages: its URL, user and scheme, never
 // the password.
-func (t *Transport) Describe() string { return describe(t.cfg) }
-
-func describe(c Config) string {
-	s := c.URL.String()
-	if c.Auth != None {
-		s += fmt.Sprintf(" (user %q, %s)", c.User, c.Auth)
+func (t *Transport) Describe() string {
+	s := t.cfg.URL.String()
+	if t.cfg.Auth != None {
+		s += fmt.Sprintf(" (user %q, %s)", t.cfg.User, t.cfg.Auth)
 	}
 	return s
+}
+
+// Describe names the proxy for logs: URL, user, schemes; never the password.
+func (c Config) Describe() string {
+	return fmt.Sprintf("%s (auth %s, user %q, SSL type %s)", c.URL, c.Auth, c.User, c.SSLType)
 }
 
 // CloseIdleConnections closes the idle pooled connections.

@@ -354,3 +354,7 @@ func APR1(password, salt string) string {
 	to64(uint32(final[11]), 2)
 	return out.String()
 }
+
+// CertFile is the PEM file of the certificate of the https_port, for
+// clients that take a file (SSL_CERT_FILE).
+func (s *Squid) CertFile() string { return filepath.Join(s.dir, "cert.pem") }
