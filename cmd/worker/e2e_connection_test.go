@@ -197,8 +197,17 @@ func TestEndToEndProxyUnreachable(t *testing.T) {
 	if got, _ := tp.collect(t, 0, 0); len(got) != 0 {
 		t.Errorf("a worker waiting for its preflight answered %v", got)
 	}
-	if _, exited := waiting.exitWithin(t, time.Second); exited || !strings.Contains(waiting.stderrNow(), "preflight: Twilio not reachable yet") {
+	// The preflight's own retries (the tasks' Retry) come first, then its
+	// warning; the worker must still be running.
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(waiting.stderrNow(), "preflight: Twilio not reachable yet") && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if _, exited := waiting.exitWithin(t, 100*time.Millisecond); exited || !strings.Contains(waiting.stderrNow(), "preflight: Twilio not reachable yet") {
 		t.Fatalf("want a live worker warning about its preflight; exited %v, stderr:\n%s", exited, waiting.stderrNow())
+	}
+	if !strings.Contains(waiting.stderrNow(), "could not connect to the proxy") {
+		t.Errorf("the warning does not say the proxy is unreachable:\n%s", waiting.stderrNow())
 	}
 	if err := waiting.stop(t, 10*time.Second); err != nil {
 		t.Errorf("SIGTERM during the preflight: exit %v, want 0", err)

@@ -97,7 +97,7 @@ func runCloud(ctx context.Context, cfg *Config, log *zap.Logger) error {
 	if err != nil {
 		return err
 	}
-	if err := preflight(ctx, cfg, log); err != nil {
+	if err := preflight(ctx, cfg, stack, log); err != nil {
 		return err
 	}
 	store, err := openStore(ctx, cfg)

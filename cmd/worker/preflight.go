@@ -38,17 +38,17 @@ func (e *preflightError) Is(target error) bool { return target == errConfig }
 // never the value; anything else (Twilio or the proxy unreachable, 5xx,
 // 429) is logged and retried with backoff until it passes or ctx ends
 // (then it returns nil and serve stops at once). --preflight=false skips
-// it.
-func preflight(ctx context.Context, cfg *Config, log *zap.Logger) error {
+// it. stack is the tasks' own (twilioStack): the request pays its token
+// under the rate budget like any other.
+func preflight(ctx context.Context, cfg *Config, stack http.RoundTripper, log *zap.Logger) error {
 	if !cfg.Preflight || cfg.Local {
 		return nil
 	}
 	client := &http.Client{
-		Transport:     withCredentials(cfg, twilioBase(cfg, cfg.twilioBaseURL(), 2)),
+		Transport:     stack,
 		Timeout:       preflightAttempt,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	defer client.CloseIdleConnections()
 	target := twiliohttp.DefaultBaseURL + "/2010-04-01/Accounts/" + cfg.AccountSID + ".json"
 	wait := time.Second
 	for attempt := 1; ; attempt++ {
