@@ -2,11 +2,9 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -223,15 +221,3 @@ func TestEndToEndProxyUnreachable(t *testing.T) {
 		t.Errorf("the simulator has %d messages: nothing should have been sent", n)
 	}
 }
-
-// writeFile writes a file into the test's temporary folder.
-func writeFile(t *testing.T, name, content string) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-var _ = fmt.Sprint
