@@ -2,7 +2,8 @@
 # Makes sure the machine has what the tests need, installing it when it can:
 #   - a C compiler (the race detector needs cgo),
 #   - redis-server (task store and shared-state tests),
-#   - the Pub/Sub emulator (google-cloud-cli-pubsub-emulator, with its Java).
+#   - the Pub/Sub emulator (google-cloud-cli-pubsub-emulator, with its Java),
+#   - squid (the proxy tests run a real one, with its auth helpers).
 # On Debian or Ubuntu, as root or with passwordless sudo, missing packages are
 # installed with apt-get (adding Google's Cloud SDK apt source when no source
 # offers the emulator). Anywhere else it stops with one line naming exactly
@@ -15,6 +16,7 @@ missing=()
 command -v "${CC:-cc}" >/dev/null || missing+=(gcc)
 [[ -n "${REDIS_SERVER_BIN:-}" ]] || command -v redis-server >/dev/null || missing+=(redis-server)
 [[ -x "$EMULATOR" ]] || missing+=(google-cloud-cli-pubsub-emulator)
+[[ -n "${SQUID_BIN:-}" ]] || command -v squid >/dev/null || [[ -x /usr/sbin/squid ]] || missing+=(squid)
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 sudo=()
@@ -25,7 +27,7 @@ if [[ -r /etc/debian_version ]] && command -v apt-get >/dev/null; then
   fi
 fi
 if ! $can_install; then
-  echo "deps.sh: missing ${missing[*]}; install them (Debian/Ubuntu: apt-get install ${missing[*]}; the emulator comes from Google's Cloud SDK apt source, https://cloud.google.com/sdk/docs/install) or point PUBSUB_EMULATOR_BIN / REDIS_SERVER_BIN at them" >&2
+  echo "deps.sh: missing ${missing[*]}; install them (Debian/Ubuntu: apt-get install ${missing[*]}; the emulator comes from Google's Cloud SDK apt source, https://cloud.google.com/sdk/docs/install) or point PUBSUB_EMULATOR_BIN / REDIS_SERVER_BIN / SQUID_BIN at them" >&2
   exit 1
 fi
 

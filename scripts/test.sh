@@ -45,4 +45,7 @@ export PUBSUB_EMULATOR_HOST="127.0.0.1:$port"
 export REQUIRE_EMULATOR=1
 export REDIS_ADDR="127.0.0.1:$redis_port"
 export REQUIRE_REDIS=1
+# The proxy tests start squid themselves (internal/squidtest); fail, never
+# skip, when it is missing.
+export REQUIRE_SQUID=1
 go test -race -count=1 -timeout 30m "$@" ./...

@@ -37,6 +37,9 @@ func newWorkerSpec(cfg config, bin, logDir, emulator string, tp *topology, simUR
 		// Any free port: the default :8080 may be taken (another run, a
 		// second incarnation still exiting).
 		"HTTP_ADDR=127.0.0.1:0",
+		// The run counts the simulator's requests and faults: the
+		// preflight's account fetch would add to them at every restart.
+		"PREFLIGHT=false",
 	}
 	return workerSpec{bin: bin, env: env, logDir: logDir}
 }

@@ -34,6 +34,7 @@ type Config struct {
 	ResultTTL       time.Duration // how long task outcomes are remembered
 	BudgetStore     string        // "local" or redis://…; may hold a password: never log it
 	HTTPAddr        string        // host:port of /metrics, /healthz, /readyz; "off" for none
+	Connection                    // proxy, API keys, preflight, region, labels (connection.go)
 
 	// worker local only
 	Local     bool
@@ -77,7 +78,7 @@ func (s setting) name() string {
 // settings lists every setting, in the order --help shows them, storing
 // into c.
 func (c *Config) settings() []setting {
-	return []setting{
+	return append([]setting{
 		{"project", "GOOGLE_CLOUD_PROJECT", "", "Google Cloud project of the subscription and topic", true, true, text(&c.Project)},
 		{"subscription", "TASK_SUBSCRIPTION", "", "task subscription: id or projects/P/subscriptions/S", true, true, text(&c.Subscription)},
 		{"result-topic", "RESULT_TOPIC", "", "result topic: id or projects/P/topics/T", true, true, text(&c.ResultTopic)},
@@ -108,7 +109,7 @@ func (c *Config) settings() []setting {
 			"with the same account SID and connection name shares one budget)", false, true, c.parseBudgetStore},
 		{"http-addr", "HTTP_ADDR", ":8080", "[host]:port serving /metrics, /healthz and /readyz; off for none",
 			false, true, c.parseHTTPAddr},
-	}
+	}, c.connectionSettings()...)
 }
 
 // localFlag is a flag of worker local only.

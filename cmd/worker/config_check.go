@@ -177,6 +177,7 @@ func (c *Config) problems() []string {
 	if c.needsTwilioCredentials() {
 		out = append(out, c.credentialProblems()...)
 	}
+	out = append(out, c.connectionProblems()...)
 	if c.Local && c.Fixtures != "" && (c.Live || c.TwilioBaseURL != twiliohttp.DefaultBaseURL) {
 		out = append(out, "--fixtures preloads the in-process simulator; it cannot be combined with --live or --twilio-base-url")
 	}
@@ -210,9 +211,9 @@ func (c *Config) credentialProblems() []string {
 	if c.AccountSID == "" {
 		out = append(out, "--account-sid / TWILIO_ACCOUNT_SID is required")
 	}
-	if c.AuthToken.IsZero() && c.AuthTokenSecret == "" {
+	if c.AuthToken.IsZero() && c.AuthTokenSecret == "" && c.APIKey == "" {
 		out = append(out, "the Twilio auth token is missing: set --auth-token-secret / TWILIO_AUTH_TOKEN_SECRET "+
-			"(a Secret Manager version) or TWILIO_AUTH_TOKEN")
+			"(a Secret Manager version) or TWILIO_AUTH_TOKEN, or an API key (--api-key / TWILIO_API_KEY)")
 	}
 	return out
 }

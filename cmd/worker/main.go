@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"cloud.google.com/go/pubsub/v2"
@@ -77,6 +78,7 @@ func runWorker(ctx context.Context, local bool, args []string, getenv func(strin
 	if err != nil {
 		return configErr("--log-level: %v", err)
 	}
+	log = withLabels(log, cfg.Labels)
 	defer func() { _ = syncLogger(log) }()
 	useRedisLogger(log)
 	log.Info("starting", zap.String("version", version), zap.Bool("local", local), zap.Int("nodes", cfg.Nodes))
@@ -88,7 +90,7 @@ func runWorker(ctx context.Context, local bool, args []string, getenv func(strin
 
 // runCloud serves a real (or emulated) Pub/Sub subscription.
 func runCloud(ctx context.Context, cfg *Config, log *zap.Logger) error {
-	token, err := authToken(ctx, cfg)
+	token, err := openCredentials(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -116,11 +118,29 @@ func runCloud(ctx context.Context, cfg *Config, log *zap.Logger) error {
 		return fmt.Errorf("pubsub client: %w", err)
 	}
 	defer ps.Close()
-	stopHTTP, err := startHTTP(cfg, m, readiness(cfg, ps, budget), log)
+	// The endpoints come up before the preflight: while Twilio or the proxy
+	// is unreachable the worker is alive (/healthz) but not ready (/readyz).
+	var preflighted atomic.Bool
+	stopHTTP, err := startHTTP(cfg, m, afterPreflight(&preflighted, readiness(cfg, ps, budget)), log)
 	if err != nil {
 		return err
 	}
 	defer stopHTTP()
+	if err := preflight(ctx, cfg, stack, log); err != nil {
+		return err
+	}
+	preflighted.Store(true)
 	h := countTasks(newTaskHandler(cfg, token, stack, countStore(store, m), log), m)
 	return serve(ctx, cfg, ps, h, log)
+}
+
+// afterPreflight reports not ready until the preflight has passed, then
+// whatever ready says.
+func afterPreflight(done *atomic.Bool, ready func(context.Context) error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if !done.Load() {
+			return errors.New("the preflight has not fetched the Twilio account yet")
+		}
+		return ready(ctx)
+	}
 }

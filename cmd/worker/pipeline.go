@@ -41,7 +41,7 @@ func twilioStack(cfg *Config, log *zap.Logger, opts ...stackOption) (http.RoundT
 	// MarkSent below the limiter: a create is recorded as sent only once
 	// it has its turn, so one still waiting when the worker dies is safe to
 	// run again.
-	lim := limiter.NewTransport(o.countRequests(twiliohttp.MarkSent(twiliohttp.Rewrite(base, twiliohttp.NewBase(max(lc.MaxInFlight, 2))))), lc)
+	lim := limiter.NewTransport(o.countRequests(twiliohttp.MarkSent(twilioBase(cfg, base, max(lc.MaxInFlight, 2)))), lc)
 	logDepartures(lim, log)
 	o.observe(lim)
 	stack := twiliohttp.Retry(twiliohttp.BufferErrors(lim), twiliohttp.RetryConfig{
@@ -51,7 +51,7 @@ func twilioStack(cfg *Config, log *zap.Logger, opts ...stackOption) (http.RoundT
 		OnThrottle: limiter.NewSlowdown(lim, clock.Real()).Throttled,
 		OnRetry:    o.metrics.Retry,
 	})
-	return stack, lim, nil
+	return withCredentials(cfg, stack), lim, nil
 }
 
 // logDepartures logs, at debug level only, each Twilio request as it

@@ -27,25 +27,28 @@ func newSecretClient(ctx context.Context, opts ...option.ClientOption) (*secretm
 	return secretmanager.NewClient(ctx, opts...)
 }
 
-// readAuthToken fetches the auth token from a Secret Manager version and
-// checks the payload's CRC32C. The payload never appears in an error.
-func readAuthToken(ctx context.Context, sm secretAccessor, name string) (secret.String, error) {
+// readSecret fetches a secret from a Secret Manager version, checks the
+// payload's CRC32C and, when check is set, its form (check returns what
+// is wrong, "" when nothing). The payload never appears in an error;
+// setting names the setting in configuration errors.
+func readSecret(ctx context.Context, sm secretAccessor, name, setting string, check func(string) string) (secret.String, error) {
 	resp, err := sm.AccessSecretVersion(ctx, &secretmanagerpb.AccessSecretVersionRequest{Name: name})
 	if err != nil {
-		return secret.String{}, fmt.Errorf("reading secret %s: %w", name, err)
+		return secret.String{}, fmt.Errorf("%s: reading secret %s: %w", setting, name, err)
 	}
 	data := resp.GetPayload().GetData()
 	if sum := resp.GetPayload().DataCrc32C; sum != nil &&
 		int64(crc32.Checksum(data, crc32.MakeTable(crc32.Castagnoli))) != *sum {
-		return secret.String{}, fmt.Errorf("reading secret %s: payload checksum mismatch", name)
+		return secret.String{}, fmt.Errorf("%s: reading secret %s: payload checksum mismatch", setting, name)
 	}
-	token := strings.TrimSpace(string(data))
-	if token == "" {
-		return secret.String{}, configErr("--auth-token-secret: secret %s is empty", name)
+	value := strings.TrimSpace(string(data))
+	if value == "" {
+		return secret.String{}, configErr("%s: secret %s is empty", setting, name)
 	}
-	if !alphanumeric.MatchString(token) {
-		return secret.String{}, configErr("--auth-token-secret: secret %s does not hold a Twilio auth token "+
-			"(letters and digits only; the value is not shown)", name)
+	if check != nil {
+		if p := check(value); p != "" {
+			return secret.String{}, configErr("%s: secret %s %s", setting, name, p)
+		}
 	}
-	return secret.New(token), nil
+	return secret.New(value), nil
 }

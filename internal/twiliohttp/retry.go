@@ -109,6 +109,9 @@ func (r *retry) decide(req *http.Request, resp *http.Response, err error, attemp
 		return 0, false
 	}
 	idempotent := req.Method == http.MethodGet || req.Method == http.MethodDelete
+	if ce, ok := codes.As(err); ok && !ce.Retryable {
+		return 0, false // a failure that says it is final (a proxy refusing the credentials)
+	}
 	switch {
 	case err != nil && notSent(err):
 	case err != nil:

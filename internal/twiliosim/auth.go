@@ -14,6 +14,9 @@ import (
 // account the request acts for.
 func (s *Server) authenticate(r *http.Request, account string, hasAccount bool) (string, *apiError) {
 	user, pass, ok := r.BasicAuth()
+	if ok && s.cfg.APIKeySID != "" && user == s.cfg.APIKeySID {
+		return s.authenticateKey(pass, account, hasAccount)
+	}
 	if !hasAccount {
 		account = user
 	}
@@ -42,4 +45,18 @@ func (s *Server) owns(owner, account string) bool {
 	}
 	row, ok := st.table.get(account)
 	return ok && row["owner_account_sid"] == owner
+}
+
+// authenticateKey applies the configured API key: its secret, and the
+// account in the path being the key's account or one it owns.
+func (s *Server) authenticateKey(pass, account string, hasAccount bool) (string, *apiError) {
+	switch {
+	case subtle.ConstantTimeCompare([]byte(pass), []byte(s.cfg.APIKeySecret)) != 1:
+		return "", unauthorized("invalid API key secret")
+	case !hasAccount:
+		return s.cfg.AccountSID, nil
+	case account != s.cfg.AccountSID && !s.owns(s.cfg.AccountSID, account):
+		return "", unauthorized("the API key " + s.cfg.APIKeySID + " does not belong to the account " + account + " in the path")
+	}
+	return account, nil
 }

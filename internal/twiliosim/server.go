@@ -21,6 +21,10 @@ type Config struct {
 	AccountSID string
 	// AuthToken, when set, is the only Basic password accepted.
 	AuthToken string
+	// APIKeySID and APIKeySecret, when set, are an API key (SK…) of
+	// AccountSID: requests may authenticate with it instead of the auth
+	// token, the account staying in the path.
+	APIKeySID, APIKeySecret string
 	// Latency is added to every response, to make timing realistic.
 	Latency time.Duration
 	// Now is the clock for date_created, date_updated and the request log;
