@@ -48,4 +48,7 @@ export REQUIRE_REDIS=1
 # The proxy tests start squid themselves (internal/squidtest); fail, never
 # skip, when it is missing.
 export REQUIRE_SQUID=1
+# The deployment tests (./deploy) render the manifests with kubectl
+# kustomize; fail, never skip, when kubectl is missing.
+export REQUIRE_KUBECTL=1
 go test -race -count=1 -timeout 30m "$@" ./...
