@@ -48,10 +48,13 @@ export REQUIRE_REDIS=1
 # The proxy tests start squid themselves (internal/squidtest); fail, never
 # skip, when it is missing.
 export REQUIRE_SQUID=1
-# The pool-rate tests judge a mean rate (at least 95 % of the shared
-# budget) across three worker processes; on a 2-core machine the other test
-# packages running beside them starve those processes. They run alone,
-# after the rest, unless the caller chose tests with its own arguments.
+# The deployment tests (./deploy) render the manifests with kubectl
+# kustomize; fail, never skip, when kubectl is missing.
+export REQUIRE_KUBECTL=1
+# The pool-rate tests judge a mean rate of the shared budget across
+# several limiters or worker processes; on a 2-core machine the other test
+# packages running beside them starve those. They run alone, after the
+# rest, unless the caller chose tests with its own arguments.
 pool='^(TestEndToEndPool|TestPoolSharesOneBudget)$'
 if [[ $# -gt 0 ]]; then
   go test -race -count=1 -timeout 30m "$@" ./...

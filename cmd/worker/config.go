@@ -201,7 +201,7 @@ func (c *Config) positional(args []string) []string {
 	case c.Local && len(args) == 1:
 		c.LocalFile = args[0]
 	case !c.Local && len(args) > 0:
-		return []string{fmt.Sprintf("unexpected argument %q; the commands are local, entities, describe and help", args[0])}
+		return []string{fmt.Sprintf("unexpected argument %q; the commands are local, entities, describe, check-config, version and help", args[0])}
 	}
 	return nil
 }

@@ -18,6 +18,8 @@ var commands = [][2]string{
 	{"worker local [flags] [FILE|-]", "run JSON Lines tasks from FILE or stdin on this machine (in-process Pub/Sub and Twilio simulator)"},
 	{"worker entities [--json]", "list the entities and actions"},
 	{"worker describe NAME [--json]", "explain one entity or action: columns, inputs, entityId, example tasks"},
+	{"worker check-config [flags]", "check the settings as serving would, connecting to nothing: exit 0, or 2 listing every problem"},
+	{"worker version, --version", "print the version set at build time"},
 	{"worker help, --help, -h", "this text; worker COMMAND --help explains one command"},
 }
 

@@ -57,10 +57,35 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runDescribe(rest[1:], stdout)
 	case "help":
 		return writeHelp(stdout)
+	case "version", "--version", "-version":
+		_, err := fmt.Fprintf(stdout, "worker %s\n", version)
+		return err
+	case "check-config":
+		return checkConfig(rest[1:], getenv, stdout)
 	case "local":
 		return runWorker(ctx, true, rest[1:], getenv, stdin, stdout, stderr)
 	}
 	return runWorker(ctx, false, rest, getenv, stdin, stdout, stderr)
+}
+
+// checkConfig is `worker check-config`: it parses and checks the Pub/Sub
+// worker's configuration exactly as serving would, without connecting to
+// anything, and reports every problem (status 2) or "configuration OK"
+// (status 0). Deployments run it against their manifests' environment.
+func checkConfig(args []string, getenv func(string) string, stdout io.Writer) error {
+	_, err := parseConfig(args, getenv, false)
+	switch {
+	case errors.Is(err, errHelp):
+		_, err = fmt.Fprint(stdout, "Usage: worker check-config [flags]\n\n"+
+			"Checks the settings of worker (flags and environment, as worker --help lists them) without\n"+
+			"connecting to Pub/Sub, Redis, Secret Manager or Twilio. Prints \"configuration OK\" and exits 0,\n"+
+			"or lists every problem and exits 2.\n")
+		return err
+	case err != nil:
+		return err
+	}
+	_, err = fmt.Fprintln(stdout, "configuration OK")
+	return err
 }
 
 // runWorker runs the worker, or worker local, with its configuration.
