@@ -78,7 +78,7 @@ func (b *bench) measure(ctx context.Context, pipeline string, round, n int) (row
 	defer func() {
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupWithin)
 		defer cancel()
-		tp.delete(dctx)
+		tp.Delete(dctx)
 	}()
 	if err != nil {
 		return row{}, err

@@ -60,7 +60,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer func() {
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupWithin)
 		defer cancel()
-		tp.delete(dctx)
+		tp.Delete(dctx)
 	}()
 	if err != nil {
 		return err
@@ -90,7 +90,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	g.Go(func() error { return col.receive(cctx, ps, tp.resultSub, false) })
 	g.Go(func() error { return col.receive(cctx, ps, tp.deadSub, true) })
 
-	ids := taskIDs(tp.id, cfg.tasks)
+	ids := taskIDs(tp.ID, cfg.tasks)
 	fmt.Fprintf(stderr, "publishing %d tasks to %s; worker logs in %s\n", len(ids), tp.taskTopic, logDir)
 	start := time.Now()
 	if err := harness.PublishTasks(ctx, ps, tp.taskTopic, ids); err != nil {

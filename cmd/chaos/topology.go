@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"fmt"
 
 	"cloud.google.com/go/pubsub/v2"
 	"cloud.google.com/go/pubsub/v2/apiv1/pubsubpb"
 	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/connectorworks/twilio-worker/internal/harness"
 )
 
 // taskAckDeadline is the task subscription's ack deadline in seconds; the
@@ -20,63 +19,29 @@ const taskAckDeadline = 30
 // result topic, and a subscription on each of the result and dead-letter
 // topics for the run to read.
 type topology struct {
-	id                     string
+	*harness.Topology
 	taskTopic, taskSub     string
 	resultTopic, resultSub string
 	deadTopic, deadSub     string
-	client                 *pubsub.Client
-	// what was created, in order, for delete
-	createdTopics, createdSubs []string
 }
 
 // newTopology creates the run's topics and subscriptions on the emulator.
 func newTopology(ctx context.Context, c *pubsub.Client, cfg config) (*topology, error) {
-	id := randomID()
-	name := func(kind, prefix string) string {
-		return "projects/" + project + "/" + kind + "/chaos-" + prefix + "-" + id
-	}
-	tp := &topology{id: id, client: c,
+	h := harness.NewTopology(c)
+	name := func(kind, prefix string) string { return h.Name(project, kind, "chaos", prefix) }
+	tp := &topology{Topology: h,
 		taskTopic: name("topics", "tasks"), taskSub: name("subscriptions", "tasks"),
 		resultTopic: name("topics", "results"), resultSub: name("subscriptions", "results"),
 		deadTopic: name("topics", "dead"), deadSub: name("subscriptions", "dead")}
-	for _, topic := range []string{tp.taskTopic, tp.resultTopic, tp.deadTopic} {
-		if _, err := c.TopicAdminClient.CreateTopic(ctx, &pubsubpb.Topic{Name: topic}); err != nil {
-			return tp, fmt.Errorf("create topic %s: %w", topic, err)
-		}
-		tp.createdTopics = append(tp.createdTopics, topic)
+	if err := h.Topics(ctx, tp.taskTopic, tp.resultTopic, tp.deadTopic); err != nil {
+		return tp, err
 	}
-	subs := []*pubsubpb.Subscription{
-		{Name: tp.taskSub, Topic: tp.taskTopic, AckDeadlineSeconds: taskAckDeadline,
+	return tp, h.Subscriptions(ctx,
+		&pubsubpb.Subscription{Name: tp.taskSub, Topic: tp.taskTopic, AckDeadlineSeconds: taskAckDeadline,
 			DeadLetterPolicy: &pubsubpb.DeadLetterPolicy{DeadLetterTopic: tp.deadTopic, MaxDeliveryAttempts: int32(cfg.maxAttempts)},
 			RetryPolicy:      retryPolicy(cfg)},
-		{Name: tp.resultSub, Topic: tp.resultTopic, AckDeadlineSeconds: 60},
-		{Name: tp.deadSub, Topic: tp.deadTopic, AckDeadlineSeconds: 60},
-	}
-	for _, s := range subs {
-		if _, err := c.SubscriptionAdminClient.CreateSubscription(ctx, s); err != nil {
-			return tp, fmt.Errorf("create subscription %s: %w", s.Name, err)
-		}
-		tp.createdSubs = append(tp.createdSubs, s.Name)
-	}
-	return tp, nil
-}
-
-// delete removes what newTopology created, so that repeated runs do not
-// pile up subscriptions on a long-lived emulator. Errors are ignored: the
-// emulator forgets everything when it stops anyway.
-func (tp *topology) delete(ctx context.Context) {
-	for _, s := range tp.createdSubs {
-		_ = tp.client.SubscriptionAdminClient.DeleteSubscription(ctx, &pubsubpb.DeleteSubscriptionRequest{Subscription: s})
-	}
-	for _, t := range tp.createdTopics {
-		_ = tp.client.TopicAdminClient.DeleteTopic(ctx, &pubsubpb.DeleteTopicRequest{Topic: t})
-	}
-}
-
-func randomID() string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+		&pubsubpb.Subscription{Name: tp.resultSub, Topic: tp.resultTopic, AckDeadlineSeconds: 60},
+		&pubsubpb.Subscription{Name: tp.deadSub, Topic: tp.deadTopic, AckDeadlineSeconds: 60})
 }
 
 // retryPolicy is the task subscription's retry policy; nil (redeliver at
