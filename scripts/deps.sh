@@ -3,10 +3,11 @@
 #   - a C compiler (the race detector needs cgo),
 #   - redis-server (task store and shared-state tests),
 #   - the Pub/Sub emulator (google-cloud-cli-pubsub-emulator, with its Java),
-#   - squid (the proxy tests run a real one, with its auth helpers).
+#   - squid (the proxy tests run a real one, with its auth helpers),
+#   - kubectl (the deployment tests render the kustomize manifests).
 # On Debian or Ubuntu, as root or with passwordless sudo, missing packages are
 # installed with apt-get (adding Google's Cloud SDK apt source when no source
-# offers the emulator). Anywhere else it stops with one line naming exactly
+# offers the emulator or kubectl). Anywhere else it stops with one line naming exactly
 # what to install. Run by scripts/test.sh; safe to run on its own.
 set -euo pipefail
 
@@ -17,6 +18,8 @@ command -v "${CC:-cc}" >/dev/null || missing+=(gcc)
 [[ -n "${REDIS_SERVER_BIN:-}" ]] || command -v redis-server >/dev/null || missing+=(redis-server)
 [[ -x "$EMULATOR" ]] || missing+=(google-cloud-cli-pubsub-emulator)
 [[ -n "${SQUID_BIN:-}" ]] || command -v squid >/dev/null || [[ -x /usr/sbin/squid ]] || missing+=(squid)
+# kubectl (with its built-in kustomize) renders the deployment manifests.
+command -v kubectl >/dev/null || missing+=(kubectl)
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 sudo=()
@@ -27,7 +30,7 @@ if [[ -r /etc/debian_version ]] && command -v apt-get >/dev/null; then
   fi
 fi
 if ! $can_install; then
-  echo "deps.sh: missing ${missing[*]}; install them (Debian/Ubuntu: apt-get install ${missing[*]}; the emulator comes from Google's Cloud SDK apt source, https://cloud.google.com/sdk/docs/install) or point PUBSUB_EMULATOR_BIN / REDIS_SERVER_BIN / SQUID_BIN at them" >&2
+  echo "deps.sh: missing ${missing[*]}; install them (Debian/Ubuntu: apt-get install ${missing[*]}; the emulator and kubectl come from Google's Cloud SDK apt source, https://cloud.google.com/sdk/docs/install) or point PUBSUB_EMULATOR_BIN / REDIS_SERVER_BIN / SQUID_BIN at them" >&2
   exit 1
 fi
 
@@ -47,9 +50,12 @@ add_google_source() {
 
 echo "deps.sh: installing ${missing[*]}" >&2
 apt update -qq
-if [[ " ${missing[*]} " == *" google-cloud-cli-pubsub-emulator "* ]] &&
-  ! apt-cache policy google-cloud-cli-pubsub-emulator 2>/dev/null | grep -q 'Candidate: [0-9]'; then
-  add_google_source
-fi
+# The emulator and kubectl come from Google's Cloud SDK source.
+for pkg in google-cloud-cli-pubsub-emulator kubectl; do
+  if [[ " ${missing[*]} " == *" $pkg "* ]] && ! apt-cache policy "$pkg" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    add_google_source
+    break
+  fi
+done
 apt install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 [[ -x "$EMULATOR" ]] || { echo "deps.sh: the emulator package installed, but $EMULATOR is still missing" >&2; exit 1; }
