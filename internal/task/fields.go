@@ -1,7 +1,6 @@
 package task
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -74,11 +73,10 @@ func caseMatch(name string) string {
 // peekNames copies entity and operation into t when they are strings, before
 // anything else can fail, so even a rejected task's result can name them.
 func peekNames(t *Task, f rawFields) {
-	var s string
-	if json.Unmarshal(f[fieldEntity], &s) == nil {
+	if s, ok := stringValue(f[fieldEntity]); ok {
 		t.Entity = s
 	}
-	if json.Unmarshal(f[fieldOperation], &s) == nil {
+	if s, ok := stringValue(f[fieldOperation]); ok {
 		t.Operation = normalizeOp(s)
 	}
 }
@@ -114,10 +112,12 @@ func decodeString(f rawFields, name string, dst *string) error {
 	if !ok {
 		return nil
 	}
-	if k := jsonKind(raw); k != "string" {
-		return invalid("field %q must be a string, got %s", name, kindPhrase(k))
+	s, ok := stringValue(raw)
+	if !ok {
+		return invalid("field %q must be a string, got %s", name, kindPhrase(jsonKind(raw)))
 	}
-	return json.Unmarshal(raw, dst)
+	*dst = s
+	return nil
 }
 
 // decodePayload keeps numbers as json.Number: the executor must send 5.0 as
@@ -129,10 +129,8 @@ func decodePayload(raw json.RawMessage) (map[string]any, error) {
 	if k := jsonKind(raw); k != "object" {
 		return nil, invalid("field %q must be an object of column name to value, got %s", fieldPayload, kindPhrase(k))
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
+	m, err := decodeObject(raw)
+	if err != nil {
 		return nil, invalid("field %q: %v", fieldPayload, err)
 	}
 	return m, nil

@@ -85,6 +85,69 @@ func valueEnd(data []byte, i int) int {
 	}
 }
 
+// decodeObject decodes a JSON object that json.Valid accepted into a map,
+// as a json.Decoder with UseNumber does (numbers as json.Number, the last
+// of duplicate names wins), in one pass: strings, numbers and literals
+// are sliced from data, and only nested objects and arrays go through
+// encoding/json, whose Decoder copies and regrows its buffer for every
+// value it reads.
+func decodeObject(data []byte) (map[string]any, error) {
+	m := map[string]any{}
+	i := skipSpace(data, 0) + 1 // past the opening brace
+	for {
+		i = skipSpace(data, i)
+		switch data[i] {
+		case '}':
+			return m, nil
+		case ',':
+			i = skipSpace(data, i+1)
+		}
+		end := stringEnd(data, i)
+		name, err := unquote(data[i:end])
+		if err != nil {
+			return nil, err
+		}
+		i = skipSpace(data, skipSpace(data, end)+1) // past the colon
+		vend := valueEnd(data, i)
+		if m[name], err = decodeValue(data[i:vend]); err != nil {
+			return nil, err
+		}
+		i = vend
+	}
+}
+
+// decodeValue decodes one valid JSON value as decodeObject does.
+func decodeValue(raw []byte) (any, error) {
+	switch raw[0] {
+	case '"':
+		return unquote(raw)
+	case 't':
+		return true, nil
+	case 'f':
+		return false, nil
+	case 'n':
+		return nil, nil
+	case '{', '[':
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		var v any
+		err := dec.Decode(&v)
+		return v, err
+	default:
+		return json.Number(raw), nil
+	}
+}
+
+// stringValue returns the string raw holds when it is a JSON string; raw
+// is a value split from a valid object.
+func stringValue(raw []byte) (string, bool) {
+	if len(raw) == 0 || raw[0] != '"' {
+		return "", false
+	}
+	s, err := unquote(raw)
+	return s, err == nil
+}
+
 // unquote decodes a JSON string; most keys have no escapes.
 func unquote(s []byte) (string, error) {
 	if bytes.IndexByte(s, '\\') < 0 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"maps"
+	"reflect"
 	"testing"
 	"unicode/utf8"
 )
@@ -45,5 +46,30 @@ func FuzzSplitValid(f *testing.F) {
 		if (werr == nil) != (gerr == nil) || !maps.EqualFunc(got, want, func(a, b json.RawMessage) bool { return bytes.Equal(a, b) }) {
 			t.Fatalf("%q: got %q (%v), want %q (%v)", data, got, gerr, want, werr)
 		}
+		checkDecodeObject(t, data)
 	})
+}
+
+// checkDecodeObject: decodeObject decodes a valid object exactly as a
+// json.Decoder with UseNumber does (the payload's decoder before it).
+func checkDecodeObject(t *testing.T, data []byte) {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var want map[string]any
+	werr := dec.Decode(&want)
+	got, gerr := decodeObject(data)
+	if (werr == nil) != (gerr == nil) || !reflect.DeepEqual(got, want) {
+		t.Fatalf("decodeObject(%q) = %#v (%v), want %#v (%v)", data, got, gerr, want, werr)
+	}
+}
+
+func TestDecodeObject(t *testing.T) {
+	for _, data := range []string{
+		`{}`, ` { } `, `{"a":1,"b":-2.5e3,"c":"x","d":true,"e":false,"f":null}`,
+		`{"a":"\u00e9\"q","a":"last wins"}`, `{"n":{"x":[1,"2",{"y":null}]},"l":[]}`,
+		`{ "sp" : "a" , "t":"\ud83d\ude00" }`, `{"big":123456789012345678901234567890}`,
+	} {
+		checkDecodeObject(t, []byte(data))
+	}
 }
