@@ -1,7 +1,6 @@
 package entities
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -156,10 +155,7 @@ func (e *Entity) rowOfKey(v reflect.Value) map[string]any {
 		if raw == nil {
 			continue
 		}
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber()
-		var val any
-		if dec.Decode(&val) == nil {
+		if val, err := rawValue(raw); err == nil {
 			obj[f] = val
 		}
 	}

@@ -69,7 +69,7 @@ func (x *Executor) createRow(ctx context.Context, e *Entity, path string, form u
 	}
 	defer resp.Body.Close()
 	key := reflect.New(e.keyType)
-	if err := decodeInto(resp, http.MethodPost, path, key.Interface()); err != nil {
+	if err := decodeKeyInto(resp, http.MethodPost, path, key.Interface()); err != nil {
 		return nil, err
 	}
 	return e.rowOfKey(key.Elem()), nil

@@ -71,3 +71,35 @@ func TestReauth(t *testing.T) {
 		t.Errorf("unchanged secret: status %d after %d re-reads, want 401 after 2", s, reads)
 	}
 }
+
+// TestReauthLeavesTheRequest: the request goes out signed with the current
+// secret, whatever the caller signed it with, and the caller's request
+// keeps its own headers.
+func TestReauthLeavesTheRequest(t *testing.T) {
+	var seen []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, p, _ := r.BasicAuth()
+		seen = append(seen, p)
+	}))
+	defer srv.Close()
+	src := secret.NewSource(secret.New("current"), nil, 0)
+	rt := twiliohttp.Reauth(http.DefaultTransport, "AC1", src)
+	for _, signed := range []string{"stale", "current", ""} {
+		req, _ := http.NewRequest("GET", srv.URL, nil)
+		if signed != "" {
+			req.SetBasicAuth("AC1", signed)
+		}
+		before := req.Header.Get("Authorization")
+		resp, err := rt.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := req.Header.Get("Authorization"); got != before {
+			t.Errorf("signed %q: the caller's Authorization changed to %q", signed, got)
+		}
+	}
+	if strings.Join(seen, ",") != "current,current,current" {
+		t.Errorf("Twilio saw passwords %q, want the current one each time", seen)
+	}
+}

@@ -82,7 +82,7 @@ func (r *retry) RoundTrip(req *http.Request) (*http.Response, error) {
 // attempt sends one try with its own timeout and a fresh body.
 func (r *retry) attempt(req *http.Request) (*http.Response, error) {
 	ctx, cancel := context.WithTimeout(req.Context(), r.cfg.AttemptTimeout)
-	try := req.Clone(ctx)
+	try := req.WithContext(ctx) // shallow: only the context and body differ
 	if req.GetBody != nil {
 		body, err := req.GetBody()
 		if err != nil {
