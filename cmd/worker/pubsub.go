@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -103,7 +102,7 @@ func tooLarge(res *task.Result, cause error) *task.Result {
 }
 
 func (a *adapter) publish(ctx context.Context, m *handler.Message, res *task.Result) error {
-	data, err := json.Marshal(res)
+	data, err := m.Encoded(res)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package handler
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 
 	"github.com/connectorworks/twilio-worker/internal/task"
@@ -23,6 +24,28 @@ type Message struct {
 		t    *task.Task
 		err  error
 	}
+	// encoded is the JSON recorded for a result (see Encoded).
+	encoded struct {
+		r    *task.Result
+		data []byte
+	}
+}
+
+// Encoded returns r as JSON: the very bytes the task store recorded when r
+// is the result Idempotency recorded for this message, so the result is
+// marshalled once, not twice; otherwise json.Marshal(r). The middleware
+// and the adapter run on one goroutine per message, one after the other.
+func (m *Message) Encoded(r *task.Result) ([]byte, error) {
+	if r != nil && m.encoded.r == r {
+		return m.encoded.data, nil
+	}
+	return json.Marshal(r)
+}
+
+// recordEncoded remembers data as r's JSON for Encoded. r must not change
+// afterwards; a published result is final.
+func (m *Message) recordEncoded(r *task.Result, data []byte) {
+	m.encoded.r, m.encoded.data = r, data
 }
 
 // Task returns Data decoded by task.Decode, decoding it only the first

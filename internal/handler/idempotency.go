@@ -200,6 +200,7 @@ func (c IdempotencyConfig) record(ctx context.Context, store taskstore.Store, m 
 	data, err := json.Marshal(r)
 	var earlier []byte
 	if err == nil {
+		m.recordEncoded(r, data)
 		sctx := storeContext(ctx)
 		// Finish is safe to repeat (the first result recorded wins), and a
 		// lost one costs a redelivery its stored answer: try a few times.

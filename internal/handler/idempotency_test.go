@@ -280,6 +280,31 @@ func TestIdempotencyNewSucceeds(t *testing.T) {
 	checkRecorded(t, store.finished[0], got)
 }
 
+// TestEncodedIsTheRecordedJSON: the adapter publishes the bytes the store
+// recorded for the result (marshalled once), and marshals any other
+// result itself.
+func TestEncodedIsTheRecordedJSON(t *testing.T) {
+	t.Parallel()
+	store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}}
+	next := &fakeNext{r: succeeded()}
+	m := msg(createTask)
+	got, err := handler.Idempotency(store, idemCfg)(next.fn)(context.Background(), m)
+	if err != nil || len(store.finished) != 1 {
+		t.Fatalf("got %v, %v with %d Finish calls; want a recorded result", got, err, len(store.finished))
+	}
+	data, err := m.Encoded(got)
+	if err != nil || &data[0] != &store.finished[0].result[0] {
+		t.Errorf("Encoded(result) = %s, %v; want the very bytes recorded (%s)", data, err, store.finished[0].result)
+	}
+	other := *got
+	other.Status = task.StatusFailed
+	data, err = m.Encoded(&other)
+	want, _ := json.Marshal(&other)
+	if err != nil || string(data) != string(want) {
+		t.Errorf("Encoded(another result) = %s, %v; want %s", data, err, want)
+	}
+}
+
 func TestIdempotencyNewInterrupted(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
