@@ -133,6 +133,7 @@ func openStore(ctx context.Context, cfg *Config) (taskstore.Store, error) {
 // publisher.
 func serve(ctx context.Context, cfg *Config, ps *pubsub.Client, h handler.Func, log *zap.Logger) error {
 	pub := ps.Publisher(cfg.ResultTopic)
+	pub.PublishSettings.Timeout = publishTimeout
 	defer pub.Stop()
 	sub := ps.Subscriber(cfg.Subscription)
 	sub.ReceiveSettings = receiveSettings(cfg)

@@ -21,7 +21,10 @@ import (
 // maxOutstandingBytes bounds the task data a worker holds at once.
 const maxOutstandingBytes = 32 << 20
 
-// publishTimeout bounds waiting for Pub/Sub to accept one result.
+// publishTimeout bounds waiting for Pub/Sub to accept one result: the
+// publisher's own bound on each bundle's Publish call, retries included
+// (its PublishSettings.Timeout), so waiting for a result needs no timer of
+// its own.
 const publishTimeout = 60 * time.Second
 
 // resultPublisher is the part of *pubsub.Publisher the adapter uses.
@@ -108,9 +111,9 @@ func (a *adapter) publish(ctx context.Context, m *handler.Message, res *task.Res
 	}
 	// Not cancelled by the end of the shutdown grace: a result that is ready
 	// is published (the publisher flushes it anyway), and reporting a
-	// failure for it would nack a task that was in fact answered.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
-	defer cancel()
+	// failure for it would nack a task that was in fact answered. The
+	// publisher gives up on it after publishTimeout (see serve).
+	ctx = context.WithoutCancel(ctx)
 	_, err = a.pub.Publish(ctx, &pubsub.Message{Data: data, Attributes: handler.ResultAttributes(m, res)}).Get(ctx)
 	return err
 }
