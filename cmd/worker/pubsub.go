@@ -118,7 +118,7 @@ func (a *adapter) publish(ctx context.Context, m *handler.Message, res *task.Res
 
 // receiveSettings sizes flow control from the rate budget: the worker holds
 // what the budget can serve soon, the tasks allowed to run (runningTasks:
-// the in-flight cap and a tenth of a second of budget) plus half a second
+// the in-flight cap's bound and a tenth of a second of budget) plus half a second
 // of budget queued behind them (at least 64 tasks), bounded in bytes too.
 // Pub/Sub refills a freed slot within milliseconds, so the queue never runs
 // dry; holding more only costs memory (each task held is two goroutines of
