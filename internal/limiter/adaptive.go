@@ -36,7 +36,18 @@ const (
 	// period from starving the next.
 	adaptRise = 0.5
 	adaptFall = 0.1
+	// othersLapse is how long a report of other clients' requests
+	// (ConcurrencyHeader) holds when no newer one comes: they finish, and
+	// a response without the header says nothing about them.
+	othersLapse = 5 * time.Second
 )
+
+// ConcurrencyHeader is the response header in which Twilio reports the
+// account's requests in flight, this worker's included. An adaptive cap
+// leaves room for the others: it stays within MaxInFlight minus the
+// requests of other clients (other replicas, other programs) of the
+// account, so that together they keep under the account's limit.
+const ConcurrencyHeader = "Twilio-Concurrent-Requests"
 
 // adaptive estimates how long a request holds its in-flight slot once it has
 // left the limiter: Twilio's response time plus reading the body. The wait
@@ -51,11 +62,20 @@ type adaptive struct {
 	start   time.Time     // of the current period
 	sum     time.Duration // hold times in the current period
 	n       int
+
+	// others estimates how many of the account's requests in flight are
+	// other clients', from the reports up to othersAt; periodOthers is the
+	// most reported in the current period, if reported.
+	others       float64
+	othersAt     time.Time
+	periodOthers int
+	reported     bool
 }
 
 // observe records that a slot was held for d after its request left, at
-// now. At the end of each period it returns the updated estimate and true.
-func (a *adaptive) observe(now time.Time, d time.Duration) (time.Duration, bool) {
+// now. At the end of each period it returns the updated estimate, the other
+// clients' requests in flight, and true.
+func (a *adaptive) observe(now time.Time, d time.Duration) (latency time.Duration, others int, due bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.n == 0 {
@@ -64,13 +84,46 @@ func (a *adaptive) observe(now time.Time, d time.Duration) (time.Duration, bool)
 	a.sum += max(d, 0)
 	a.n++
 	if now.Sub(a.start) < adaptPeriod {
-		return 0, false
+		return 0, 0, false
 	}
 	mean := a.sum / time.Duration(a.n)
 	a.sum, a.n = 0, 0
 	a.latency = smooth(a.latency, mean, a.seen)
 	a.seen = true
-	return a.latency, true
+	a.updateOthers(now)
+	return a.latency, int(math.Ceil(a.others)), true
+}
+
+// updateOthers weighs the period's report of other clients into their
+// estimate: up at once, down a tenth a period. Falling slowly damps the
+// see-saw of two replicas that each make room for the other: both shrink,
+// report less, and would both grow again together.
+func (a *adaptive) updateOthers(now time.Time) {
+	switch {
+	case a.reported && float64(a.periodOthers) >= a.others:
+		a.others = float64(a.periodOthers)
+	case a.reported:
+		a.others += adaptFall * (float64(a.periodOthers) - a.others)
+	case now.Sub(a.othersAt) >= othersLapse:
+		a.others = 0
+		return
+	default:
+		return
+	}
+	a.othersAt, a.reported = now, false
+}
+
+// reportOthers records that Twilio counted n of the account's requests in
+// flight while mine of them were this worker's. The most reported in a
+// period counts: the cap must leave room for the others at their busiest.
+func (a *adaptive) reportOthers(n, mine int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	o := max(n-mine, 0)
+	if !a.reported || o > a.periodOthers {
+		a.periodOthers = o
+	}
+	a.reported = true
 }
 
 // smooth weighs a period's mean into the estimate est; the first period

@@ -54,15 +54,15 @@ func TestAdaptiveEstimate(t *testing.T) {
 	// passed, and d2 when it has, and returns the estimate then.
 	period := func(d1, d2 time.Duration) time.Duration {
 		t.Helper()
-		if _, due := a.observe(now, d1); due {
+		if _, _, due := a.observe(now, d1); due {
 			t.Fatal("a period ended at its first observation")
 		}
 		now = now.Add(adaptPeriod - 1)
-		if _, due := a.observe(now, d1); due {
+		if _, _, due := a.observe(now, d1); due {
 			t.Fatal("a period ended before adaptPeriod passed")
 		}
 		now = now.Add(1)
-		est, due := a.observe(now, d2)
+		est, _, due := a.observe(now, d2)
 		if !due {
 			t.Fatal("a period did not end after adaptPeriod")
 		}
@@ -110,14 +110,33 @@ func (b *rateBudget) set(rps float64) {
 
 // latencyBase answers each request after latency on the fake clock: it
 // moves the clock on, as a Twilio that slow would have.
+// With concurrent set, it reports that many requests in flight for the
+// account (ConcurrencyHeader).
 type latencyBase struct {
-	clock   *fakeClock
-	latency time.Duration
+	clock      *fakeClock
+	latency    time.Duration
+	concurrent string
 }
 
 func (b *latencyBase) RoundTrip(req *http.Request) (*http.Response, error) {
 	b.clock.Advance(b.latency)
-	return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Request: req}, nil
+	resp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: http.NoBody, Request: req}
+	if b.concurrent != "" {
+		resp.Header.Set(ConcurrencyHeader, b.concurrent)
+	}
+	return resp, nil
+}
+
+// sendFor sends requests through tr one after the other for d of clock's
+// time, reading and closing each body, and returns the cap then in force.
+func sendFor(t *testing.T, tr *Transport, clock *fakeClock, d time.Duration) int {
+	t.Helper()
+	for stop := clock.Now().Add(d); clock.Now().Before(stop); {
+		resp := mustSend(t, tr)
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	return tr.Stats().Cap
 }
 
 // TestCapFollowsLatency drives a transport whose Twilio answers in 40 ms,
@@ -133,18 +152,6 @@ func TestCapFollowsLatency(t *testing.T) {
 	tr.now = clock.Now
 	if got := tr.Stats().Cap; got != 300 {
 		t.Fatalf("cap before any response %d, want the bound 300", got)
-	}
-	// run sends requests answering after latency, one after the other,
-	// for d of fake time, and returns the cap in force.
-	run := func(latency, d time.Duration) int {
-		t.Helper()
-		base.latency = latency
-		for stop := clock.Now().Add(d); clock.Now().Before(stop); {
-			resp := mustSend(t, tr)
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-		}
-		return tr.Stats().Cap
 	}
 	ms := time.Millisecond
 	steps := []struct {
@@ -165,7 +172,8 @@ func TestCapFollowsLatency(t *testing.T) {
 	}
 	for _, s := range steps {
 		budget.set(s.rps)
-		if got := run(s.latency, s.d); got < s.lo || got > s.hi {
+		base.latency = s.latency
+		if got := sendFor(t, tr, clock, s.d); got < s.lo || got > s.hi {
 			t.Fatalf("%s: cap %d, want %d to %d", s.name, got, s.lo, s.hi)
 		}
 	}
@@ -187,5 +195,39 @@ func TestFixedCapStays(t *testing.T) {
 	}
 	if got := tr.Stats().Cap; got != 50 {
 		t.Errorf("cap %d, want the fixed 50", got)
+	}
+}
+
+// TestCapLeavesRoomForOthers: when Twilio reports more of the account's
+// requests in flight than this transport's, the cap leaves room for the
+// others within the bound; it gives that room back slowly as they report
+// fewer, and at once when the reports stop for good.
+func TestCapLeavesRoomForOthers(t *testing.T) {
+	t.Parallel()
+	clock := &fakeClock{t: t0}
+	// 1.5 × 1 000 × 160 ms = 240 needed: the bound, 100, is the cap.
+	base := &latencyBase{clock: clock, latency: 150 * time.Millisecond}
+	tr := NewTransport(base, Config{MaxInFlight: 100, MinInFlight: 10, Budget: &rateBudget{rps: 1000}})
+	tr.now = clock.Now
+	steps := []struct {
+		name       string
+		concurrent string
+		d          time.Duration
+		want       int
+	}{
+		{"no header", "", time.Second, 100},
+		// 41 in flight, one of them this transport's: 40 others.
+		{"40 others", "41", 300 * time.Millisecond, 60},
+		// Down a tenth of the way, 40 → 37, in the first period with 10 alone.
+		{"10 others", "11", 450 * time.Millisecond, 63},
+		{"garbage", "many", time.Second, 63},
+		{"reports stopped", "", 6 * time.Second, 100},
+		{"more than the bound", "500", 300 * time.Millisecond, 10},
+	}
+	for _, s := range steps {
+		base.concurrent = s.concurrent
+		if got := sendFor(t, tr, clock, s.d); got != s.want {
+			t.Fatalf("%s: cap %d, want %d", s.name, got, s.want)
+		}
 	}
 }

@@ -57,6 +57,12 @@ func (s *stats) end() {
 	s.InFlight--
 }
 
+func (s *stats) inFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.InFlight
+}
+
 // waiting adds delta to WaitingForSlot.
 func (s *stats) waiting(delta int) {
 	s.mu.Lock()

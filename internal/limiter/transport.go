@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
@@ -101,6 +103,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	t.stats.begin()
 	resp, err := t.base.RoundTrip(req)
+	if err == nil && resp != nil {
+		t.noteConcurrency(resp.Header)
+	}
 	if err != nil || resp == nil || resp.Body == nil {
 		t.finish(at)
 		return resp, err
@@ -173,10 +178,30 @@ func (t *Transport) adjustCap(sent time.Time) {
 		return
 	}
 	now := t.now()
-	latency, due := t.adapt.observe(now, now.Sub(sent))
+	latency, others, due := t.adapt.observe(now, now.Sub(sent))
 	if due {
-		t.slots.resize(adaptiveCap(t.Limit(), latency, t.minSlots, t.maxSlots))
+		hi := max(t.maxSlots-others, t.minSlots)
+		t.slots.resize(adaptiveCap(t.Limit(), latency, t.minSlots, hi))
 	}
+}
+
+// noteConcurrency passes on Twilio's count of the account's requests in
+// flight (ConcurrencyHeader), when the response has one, with how many of
+// them are this transport's: those whose response is not yet read, this
+// one included.
+func (t *Transport) noteConcurrency(h http.Header) {
+	if t.adapt == nil {
+		return
+	}
+	v := h.Get(ConcurrencyHeader)
+	if v == "" {
+		return
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 0 {
+		return
+	}
+	t.adapt.reportOthers(n, t.stats.inFlight())
 }
 
 // waitTurn waits for a token, then for room in the one-second window, and
