@@ -92,7 +92,9 @@ func (c *Config) settings() []setting {
 		{"log-level", "LOG_LEVEL", "error", "debug, info, warn (or warning) or error, in any case", false, false, c.parseLogLevel},
 		{"task-timeout", "TASK_TIMEOUT", "2m", "deadline of one task (all its Twilio requests)", false, false,
 			duration(&c.TaskTimeout, time.Nanosecond, "a positive duration such as 2m")},
-		{"max-in-flight", "MAX_IN_FLIGHT", "0", "cap on Twilio requests in flight; 0 means min(100, nodes × 10)", false, false,
+		{"max-in-flight", "MAX_IN_FLIGHT", "100", "upper bound on Twilio requests in flight: Twilio's concurrency limit " +
+			"per account (about 100; raise it only if yours allows more). Below it the cap follows the budget × " +
+			"Twilio's observed response time (Little's law); 10 or less is a fixed cap; 0 means 100", false, false,
 			integer(&c.MaxInFlight, 0, 1<<20, "a non-negative integer")},
 		{"shutdown-grace", "SHUTDOWN_GRACE", "25s", "after SIGTERM, time allowed to finish and publish the tasks in flight", false, false,
 			duration(&c.ShutdownGrace, time.Nanosecond, "a positive duration such as 25s")},

@@ -232,7 +232,8 @@ func checkMetrics(t *testing.T, base string, tasks, requests int) {
 		t.Errorf("twilio_requests_total{GET,200} = %v, want the simulator's %d", got, requests)
 	}
 	for _, name := range []string{"twilio_worker_budget_requests_per_second", "twilio_worker_budget_wait_seconds",
-		"twilio_worker_task_duration_seconds", "twilio_worker_twilio_inflight_requests", "twilio_worker_tasks_inflight",
+		"twilio_worker_task_duration_seconds", "twilio_worker_twilio_inflight_requests", "twilio_worker_twilio_inflight_cap",
+		"twilio_worker_tasks_inflight",
 		"go_goroutines", "process_resident_memory_bytes"} {
 		if fams[name] == nil {
 			t.Errorf("/metrics has no %s", name)

@@ -41,6 +41,7 @@ func twilioStack(cfg *Config, log *zap.Logger, opts ...stackOption) (http.RoundT
 	// MarkSent below the limiter: a create is recorded as sent only once
 	// it has its turn, so one still waiting when the worker dies is safe to
 	// run again.
+	// Idle connections for as many requests as the cap can grow to.
 	lim := limiter.NewTransport(o.countRequests(twiliohttp.MarkSent(twilioBase(cfg, base, max(lc.MaxInFlight, 2)))), lc)
 	logDepartures(lim, log)
 	o.observe(lim)
@@ -68,12 +69,14 @@ func logDepartures(lim *limiter.Transport, log *zap.Logger) {
 	})
 }
 
-// limiterConfig is the budget of cfg: nodes × 25 requests/s, and the
-// in-flight cap MAX_IN_FLIGHT or the default for the nodes.
+// limiterConfig is the budget of cfg: nodes × 25 requests/s, and an
+// in-flight cap that adapts to Twilio's latency up to MAX_IN_FLIGHT (100 by
+// default). A bound of 10 or less, the adaptive cap's floor, is fixed.
 func limiterConfig(cfg *Config) limiter.Config {
 	lc := limiter.ForNodes(cfg.Nodes)
 	if cfg.MaxInFlight > 0 {
 		lc.MaxInFlight = cfg.MaxInFlight
+		lc.MinInFlight = min(lc.MinInFlight, lc.MaxInFlight)
 	}
 	return lc
 }
@@ -104,8 +107,9 @@ func newTaskHandler(cfg *Config, token secret.String, stack http.RoundTripper, s
 }
 
 // runningTasks is how many tasks may run the executor at once: the requests
-// the in-flight cap allows, plus a tenth of a second of budget waiting for
-// its tokens (Little's law: the cap covers the requests Twilio is
+// the in-flight cap's upper bound allows (the cap in force can grow to it
+// whenever Twilio slows down), plus a tenth of a second of budget waiting
+// for its tokens (Little's law: the cap covers the requests Twilio is
 // answering; the queue in front of the limiter only needs to keep it fed).
 // More would only hold memory.
 func runningTasks(cfg *Config) int {

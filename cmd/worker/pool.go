@@ -62,6 +62,9 @@ func (o stackOptions) observe(lim *limiter.Transport) {
 		lim.Limit)
 	o.metrics.GaugeFunc("twilio_inflight_requests", "Twilio requests sent whose response is not yet read.",
 		func() float64 { return float64(lim.Stats().InFlight) })
+	o.metrics.GaugeFunc("twilio_inflight_cap",
+		"The cap on Twilio requests in flight in force: the rate budget × Twilio's observed response time, with headroom, up to MAX_IN_FLIGHT.",
+		func() float64 { return float64(lim.Stats().Cap) })
 }
 
 // countRequests wraps the transport below the limiter, so it sees exactly

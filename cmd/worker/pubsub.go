@@ -120,10 +120,11 @@ func (a *adapter) publish(ctx context.Context, m *handler.Message, res *task.Res
 
 // receiveSettings sizes flow control from the rate budget: the worker holds
 // what the budget can serve soon, the tasks allowed to run (runningTasks:
-// the in-flight cap and a tenth of a second of budget) plus a fifth of a
-// second of budget queued behind them (at least 64 tasks), bounded in bytes
-// too. Half a second held 20 MB more at 100 nodes (each held message is a
-// waiting goroutine of the client) and ran no faster in cmd/bench.
+// the in-flight cap's bound and a tenth of a second of budget) plus a
+// fifth of a second of budget queued behind them (at least 64 tasks),
+// bounded in bytes too. Half a second held 20 MB more at 100 nodes (each
+// held message is a waiting goroutine of the client) and ran no faster in
+// cmd/bench.
 // Pub/Sub refills a freed slot within milliseconds, so the queue never runs
 // dry; holding more only costs memory (each task held is two goroutines of
 // the client and its state: ~45 KB, measured) and delays the other workers

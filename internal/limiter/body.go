@@ -3,6 +3,7 @@ package limiter
 import (
 	"io"
 	"sync"
+	"time"
 )
 
 // releasingBody gives back a request's in-flight slot when the caller is
@@ -10,9 +11,10 @@ import (
 // first. Callers often do both, and may Close from another goroutine to abort
 // a Read, so release runs under a sync.Once.
 type releasingBody struct {
-	rc      io.ReadCloser
-	once    sync.Once
-	release func()
+	rc   io.ReadCloser
+	once sync.Once
+	t    *Transport
+	sent time.Time // when the request left the limiter
 }
 
 func (b *releasingBody) Read(p []byte) (int, error) {
@@ -28,3 +30,5 @@ func (b *releasingBody) Close() error {
 	b.once.Do(b.release)
 	return err
 }
+
+func (b *releasingBody) release() { b.t.finish(b.sent) }

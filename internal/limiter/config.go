@@ -23,6 +23,12 @@ type Config struct {
 	// body is not yet closed or read to EOF. Zero or negative means no cap.
 	MaxInFlight int
 
+	// MinInFlight, when positive and below MaxInFlight, makes the cap
+	// adapt: it follows the rate in force times the observed response time
+	// (Little's law, with headroom; see adaptiveCap), never below
+	// MinInFlight nor above MaxInFlight. Otherwise the cap is MaxInFlight.
+	MinInFlight int
+
 	// Budget, when set, is where tokens come from instead of a pacer of
 	// RPS and Burst in this process: a budget shared by a pool of
 	// replicas. The per-process one-second window is then off (it cannot
@@ -33,33 +39,34 @@ type Config struct {
 
 // Bounds of the in-flight cap chosen by ForNodes.
 const (
-	// perNodeInFlight lets a node sustain its 25 requests/s while responses
-	// take up to 400 ms (Little's law: 10 in flight / 25 per second).
-	perNodeInFlight = 10
-	// minInFlight keeps a one-node worker from stalling behind a few slow
-	// list pages.
+	// DefaultMaxInFlight is Twilio's REST concurrency limit per account,
+	// which is not published but observed near 100: above it Twilio answers
+	// 429 with code 20429 and the request is not processed. The cap in
+	// force never exceeds it.
+	DefaultMaxInFlight = 100
+	// minInFlight keeps a quiet or cold worker from stalling behind a few
+	// slow list pages while the estimate of the response time catches up.
 	minInFlight = 10
-	// maxInFlight stays at Twilio's REST concurrency limit per account,
-	// which is not published but observed near 100; above it Twilio answers
-	// 429 with code 20429 and the request is not processed.
-	maxInFlight = 100
 )
 
 // ForNodes returns the configuration for a worker that holds the whole budget
 // of nodes nodes: RPS nodes × 25, Burst 1 (so no one-second window exceeds
-// the budget) and MaxInFlight nodes × 10 kept within [10, 100].
+// the budget) and an in-flight cap that adapts to Twilio's response time
+// between 10 and [DefaultMaxInFlight].
 //
-// Above 10 nodes the in-flight cap, not the rate, bounds throughput when
-// Twilio is slow: 100 requests in flight at 2 500 requests/s allow only 40 ms
-// per response. That is deliberate: exceeding the account's concurrency
-// limit earns 20429s, which cost more than waiting. nodes below 1 are treated
-// as 1, so a missing setting can never mean "unlimited"; the upper bound
-// (100) is the caller's to validate.
+// By Little's law the budget needs RPS × response time in flight: 100
+// requests at 2 500 requests/s allow 40 ms per response, so when Twilio is
+// slower the bound, not the rate, limits throughput. That is deliberate:
+// exceeding the account's concurrency limit earns 20429s, which cost more
+// than waiting; an account known to allow more raises MaxInFlight. nodes
+// below 1 are treated as 1, so a missing setting can never mean
+// "unlimited"; the upper bound (100) is the caller's to validate.
 func ForNodes(nodes int) Config {
 	nodes = max(nodes, 1)
 	return Config{
 		RPS:         float64(nodes * PerNode),
 		Burst:       1,
-		MaxInFlight: min(maxInFlight, max(minInFlight, nodes*perNodeInFlight)),
+		MaxInFlight: DefaultMaxInFlight,
+		MinInFlight: minInFlight,
 	}
 }

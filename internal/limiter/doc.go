@@ -14,6 +14,16 @@
 // a per-account concurrency limit, which a token bucket alone cannot prevent:
 // slow responses pile up at any request rate.
 //
+// The cap in force adapts (Config.MinInFlight): by Little's law the rate r
+// needs r × L slots when each request holds its slot for L after it leaves,
+// so the cap follows the rate in force and a smoothed L, with headroom for
+// the requests waiting for their token, never above Config.MaxInFlight (the
+// account's limit) and never below MinInFlight (see adaptiveCap). Twilio's
+// count of the account's requests in flight (ConcurrencyHeader), when a
+// response has it, lowers that bound by the other clients' requests. A
+// shrinking cap takes no slot back; it stops granting until fewer are in
+// flight.
+//
 // The slot comes before the token on purpose. A request that held a token
 // while queued for a slot would go out later than its token said, and a
 // backlog of such requests would leave together when slots free up, putting

@@ -69,3 +69,41 @@ func drive(b *testing.B, cfg Config, n int) []time.Time {
 	wg.Wait()
 	return base.starts
 }
+
+// BenchmarkSlot compares the resizable semaphore behind the in-flight cap
+// with the channel it replaced, for one take-and-give-back, with a free
+// slot for every sender ("free") and with eight senders per slot, so that
+// most wait in line ("contended").
+func BenchmarkSlot(b *testing.B) {
+	for _, c := range []struct {
+		name        string
+		size, procs int
+	}{{"free", 1000, 1}, {"contended", 1, 8}} {
+		b.Run("chan/"+c.name, func(b *testing.B) {
+			slots := make(chan struct{}, c.size)
+			b.SetParallelism(c.procs)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					slots <- struct{}{}
+					<-slots
+				}
+			})
+		})
+		b.Run("semaphore/"+c.name, func(b *testing.B) {
+			s := newSemaphore(c.size)
+			ctx := b.Context()
+			b.SetParallelism(c.procs)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if !s.tryAcquire() {
+						if err := s.acquire(ctx); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+					s.release()
+				}
+			})
+		})
+	}
+}

@@ -24,7 +24,10 @@ type phase struct {
 
 func TestPenalizeLowersThenRecovers(t *testing.T) {
 	t.Parallel()
-	cfg := ForNodes(2) // 50 requests/s, 20 in flight
+	cfg := ForNodes(2) // 50 requests/s
+	// The closed loop's senders: 20 requests queued for tokens, as the
+	// phases below assume.
+	const senders = 20
 	cases := []struct {
 		name      string
 		penalties []penalty
@@ -60,7 +63,7 @@ func TestPenalizeLowersThenRecovers(t *testing.T) {
 			t.Parallel()
 			p := newPacer(cfg.RPS, cfg.Burst)
 			pending := tc.penalties
-			got := closedLoop(t, p, cfg.MaxInFlight, 600, func(now time.Time) {
+			got := closedLoop(t, p, senders, 600, func(now time.Time) {
 				for len(pending) > 0 && !now.Before(t0.Add(pending[0].at)) {
 					pen := pending[0]
 					p.penalize(t0.Add(pen.at), pen.factor, pen.d)

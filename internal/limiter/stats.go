@@ -13,6 +13,10 @@ type Stats struct {
 	// MaxInFlight is the highest InFlight seen. It never exceeds
 	// Config.MaxInFlight when that is positive.
 	MaxInFlight int
+	// Cap is the in-flight cap in force (0 when uncapped): Config.MaxInFlight,
+	// or less when it adapts (Config.MinInFlight). InFlight may exceed it for
+	// a while after it shrank, as held slots are never taken back.
+	Cap int
 	// WaitingForSlot counts requests waiting now for an in-flight slot:
 	// a queue that grows while Twilio answers slowly.
 	WaitingForSlot int
@@ -24,8 +28,12 @@ type Stats struct {
 // Stats returns a snapshot of t's counters. It is safe for concurrent use.
 func (t *Transport) Stats() Stats {
 	t.stats.mu.Lock()
-	defer t.stats.mu.Unlock()
-	return t.stats.Stats
+	s := t.stats.Stats
+	t.stats.mu.Unlock()
+	if t.slots != nil {
+		_, s.Cap = t.slots.counts()
+	}
+	return s
 }
 
 // stats guards the counters with a mutex rather than atomics because
@@ -47,6 +55,12 @@ func (s *stats) end() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.InFlight--
+}
+
+func (s *stats) inFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.InFlight
 }
 
 // waiting adds delta to WaitingForSlot.

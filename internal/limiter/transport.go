@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
@@ -18,12 +20,15 @@ import (
 // zero value is not usable.
 type Transport struct {
 	base   http.RoundTripper
-	pace   *pacer        // the local budget; unused when budget is shared
-	budget Budget        // where tokens come from: pace, or Config.Budget
-	window *window       // nil with a shared budget (see Token.Within)
-	slots  chan struct{} // in-flight semaphore; nil when uncapped
-	now    func() time.Time
-	stats  stats
+	pace   *pacer     // the local budget; unused when budget is shared
+	budget Budget     // where tokens come from: pace, or Config.Budget
+	window *window    // nil with a shared budget (see Token.Within)
+	slots  *semaphore // the in-flight cap; nil when uncapped
+	adapt  *adaptive  // nil when the cap is fixed
+	// minSlots and maxSlots bound the cap in force when it adapts.
+	minSlots, maxSlots int
+	now                func() time.Time
+	stats              stats
 	// departed, when set, hears of each request as it leaves (OnDeparture).
 	departed func(req *http.Request, at time.Time)
 	// waited, when set, hears how long each request waited for its turn
@@ -37,6 +42,14 @@ var _ http.RoundTripper = (*Transport)(nil)
 // with base. A nil base means [http.DefaultTransport]. Size base's idle
 // connection pool (MaxIdleConnsPerHost) to cfg.MaxInFlight, or most requests
 // will open a new connection.
+//
+// When 0 < cfg.MinInFlight < cfg.MaxInFlight the cap in force adapts to
+// the rate in force and the observed response time (see adaptiveCap). It
+// starts at cfg.MaxInFlight: the bound is by definition what the account
+// allows, and the limiter lets requests out only at the budget's rate, so
+// before the first responses come back no more are in flight than that rate
+// times their latency would need anyway. Starting low would instead hold the
+// rate back at every start while Twilio is slow, which is when it matters.
 func NewTransport(base http.RoundTripper, cfg Config) *Transport {
 	if base == nil {
 		base = http.DefaultTransport
@@ -53,7 +66,11 @@ func NewTransport(base http.RoundTripper, cfg Config) *Transport {
 		t.budget, t.window = cfg.Budget, nil
 	}
 	if cfg.MaxInFlight > 0 {
-		t.slots = make(chan struct{}, cfg.MaxInFlight)
+		t.slots = newSemaphore(cfg.MaxInFlight)
+	}
+	if cfg.MinInFlight > 0 && cfg.MinInFlight < cfg.MaxInFlight {
+		t.adapt = &adaptive{}
+		t.minSlots, t.maxSlots = cfg.MinInFlight, cfg.MaxInFlight
 	}
 	return t
 }
@@ -86,11 +103,14 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	t.stats.begin()
 	resp, err := t.base.RoundTrip(req)
+	if err == nil && resp != nil {
+		t.noteConcurrency(resp.Header)
+	}
 	if err != nil || resp == nil || resp.Body == nil {
-		t.finish()
+		t.finish(at)
 		return resp, err
 	}
-	resp.Body = &releasingBody{rc: resp.Body, release: t.finish}
+	resp.Body = &releasingBody{rc: resp.Body, t: t, sent: at}
 	return resp, nil
 }
 
@@ -124,34 +144,64 @@ func (t *Transport) OnDeparture(f func(req *http.Request, at time.Time)) {
 
 // acquire takes an in-flight slot, or fails when ctx ends first.
 func (t *Transport) acquire(ctx context.Context) error {
-	if t.slots == nil {
+	if t.slots == nil || t.slots.tryAcquire() {
 		return nil
 	}
-	select {
-	case t.slots <- struct{}{}:
-		return nil
-	default: // all taken: wait, and be counted as waiting
-	}
+	// All taken: wait, and be counted as waiting.
 	t.stats.waiting(1)
 	defer t.stats.waiting(-1)
-	select {
-	case t.slots <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("limiter: waiting for an in-flight slot: %w (%w)", ctx.Err(), codes.ErrNotSent)
+	if err := t.slots.acquire(ctx); err != nil {
+		return fmt.Errorf("limiter: waiting for an in-flight slot: %w (%w)", err, codes.ErrNotSent)
 	}
+	return nil
 }
 
 func (t *Transport) releaseSlot() {
 	if t.slots != nil {
-		<-t.slots
+		t.slots.release()
 	}
 }
 
-// finish ends a request that reached the wrapped transport.
-func (t *Transport) finish() {
+// finish ends a request that left at sent and reached the wrapped
+// transport.
+func (t *Transport) finish(sent time.Time) {
 	t.stats.end()
+	t.adjustCap(sent)
 	t.releaseSlot()
+}
+
+// adjustCap feeds the time the slot was held since sent to the estimate,
+// and resizes the cap when a period ends. It runs before the slot is given
+// back, so a cap that shrinks is not first exceeded by one more grant.
+func (t *Transport) adjustCap(sent time.Time) {
+	if t.adapt == nil {
+		return
+	}
+	now := t.now()
+	latency, others, due := t.adapt.observe(now, now.Sub(sent))
+	if due {
+		hi := max(t.maxSlots-others, t.minSlots)
+		t.slots.resize(adaptiveCap(t.Limit(), latency, t.minSlots, hi))
+	}
+}
+
+// noteConcurrency passes on Twilio's count of the account's requests in
+// flight (ConcurrencyHeader), when the response has one, with how many of
+// them are this transport's: those whose response is not yet read, this
+// one included.
+func (t *Transport) noteConcurrency(h http.Header) {
+	if t.adapt == nil {
+		return
+	}
+	v := h.Get(ConcurrencyHeader)
+	if v == "" {
+		return
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 0 {
+		return
+	}
+	t.adapt.reportOthers(n, t.stats.inFlight())
 }
 
 // waitTurn waits for a token, then for room in the one-second window, and

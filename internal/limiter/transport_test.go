@@ -83,7 +83,7 @@ func TestInFlightCapHonoured(t *testing.T) {
 	if calls != senders || most != capacity {
 		t.Errorf("base saw %d calls, at most %d at once; want %d, %d", calls, most, senders, capacity)
 	}
-	want := Stats{Started: senders, InFlight: 0, MaxInFlight: capacity}
+	want := Stats{Started: senders, InFlight: 0, MaxInFlight: capacity, Cap: capacity}
 	if got := tr.Stats(); got != want {
 		t.Errorf("Stats() = %+v, want %+v", got, want)
 	}
@@ -136,8 +136,8 @@ func TestBodyReleasesSlotOnce(t *testing.T) {
 // than timing a request out, cannot pass because a request was slow.)
 func assertSlotTaken(t *testing.T, tr *Transport, when string) {
 	t.Helper()
-	if n := len(tr.slots); n != cap(tr.slots) {
-		t.Fatalf("%d of %d slots taken %s; want the only one taken", n, cap(tr.slots), when)
+	if held, size := tr.slots.counts(); held != size {
+		t.Fatalf("%d of %d slots taken %s; want the only one taken", held, size, when)
 	}
 }
 
@@ -153,7 +153,7 @@ func TestBaseErrorReleasesSlot(t *testing.T) {
 			t.Fatalf("request %d: err = %v, want %v", i, err, boom)
 		}
 	}
-	if got, want := tr.Stats(), (Stats{Started: 3, MaxInFlight: 1}); got != want {
+	if got, want := tr.Stats(), (Stats{Started: 3, MaxInFlight: 1, Cap: 1}); got != want {
 		t.Errorf("Stats() = %+v, want %+v", got, want)
 	}
 }
@@ -232,7 +232,7 @@ func assertNothingLeaked(t *testing.T, tr *Transport, base *fakeBase, body *trac
 	if !body.isClosed() {
 		t.Error("request body not closed")
 	}
-	if n := len(tr.slots); n != 0 {
+	if n, _ := tr.slots.counts(); n != 0 {
 		t.Errorf("%d slots still taken, want 0", n)
 	}
 	if tokens := tr.pace.tokensAt(now); tokens < -1e-9 {

@@ -1,0 +1,154 @@
+package limiter
+
+import (
+	"math"
+	"sync"
+	"time"
+)
+
+// The in-flight cap in force follows Little's law: a budget of r requests/s
+// whose requests hold their slot for L seconds after they leave needs r × L
+// slots. On top of that the cap keeps room for requests waiting for their
+// token (slots come first, see the package doc): if none waits when a token
+// falls due, the token is lost. Hence
+//
+//	cap = ⌈adaptHeadroom × r × (L + adaptJitter)⌉, kept within [MinInFlight, MaxInFlight]
+//
+// with r the budget's rate in force (lower during a 429 penalty) and L the
+// smoothed hold time.
+const (
+	// adaptHeadroom leaves half as many slots again waiting for tokens as
+	// are at Twilio, so that responses slower than the mean, or released
+	// late by a busy machine, do not leave the pacer without a taker.
+	adaptHeadroom = 1.5
+	// adaptJitter is added to L because at low latency the hold time is
+	// mostly scheduling, whose stalls (GC, a busy core) last milliseconds
+	// whatever the mean: at 2 500 requests/s it keeps some 40 slots more.
+	adaptJitter = 10 * time.Millisecond
+	// adaptPeriod is how often the estimate and the cap are updated: the
+	// hold times of a period are averaged first, so that the estimate moves
+	// by time, not by request count, at any rate.
+	adaptPeriod = 100 * time.Millisecond
+	// adaptRise and adaptFall weigh a period's mean into the estimate when
+	// it is above and below it. Rising fast costs nothing (the upper bound
+	// still holds) and lets the rate through when Twilio slows down;
+	// falling slowly (a time constant of about a second) keeps one quick
+	// period from starving the next.
+	adaptRise = 0.5
+	adaptFall = 0.1
+	// othersLapse is how long a report of other clients' requests
+	// (ConcurrencyHeader) holds when no newer one comes: they finish, and
+	// a response without the header says nothing about them.
+	othersLapse = 5 * time.Second
+)
+
+// ConcurrencyHeader is the response header in which Twilio reports the
+// account's requests in flight, this worker's included. An adaptive cap
+// leaves room for the others: it stays within MaxInFlight minus the
+// requests of other clients (other replicas, other programs) of the
+// account, so that together they keep under the account's limit.
+const ConcurrencyHeader = "Twilio-Concurrent-Requests"
+
+// adaptive estimates how long a request holds its in-flight slot once it has
+// left the limiter: Twilio's response time plus reading the body. The wait
+// for a slot or a token is left out on purpose: it grows with the cap, and
+// counting it would let the cap feed itself up to the bound.
+//
+// It is safe for concurrent use.
+type adaptive struct {
+	mu      sync.Mutex
+	latency time.Duration // the estimate; valid once seen
+	seen    bool
+	start   time.Time     // of the current period
+	sum     time.Duration // hold times in the current period
+	n       int
+
+	// others estimates how many of the account's requests in flight are
+	// other clients', from the reports up to othersAt; periodOthers is the
+	// most reported in the current period, if reported.
+	others       float64
+	othersAt     time.Time
+	periodOthers int
+	reported     bool
+}
+
+// observe records that a slot was held for d after its request left, at
+// now. At the end of each period it returns the updated estimate, the other
+// clients' requests in flight, and true.
+func (a *adaptive) observe(now time.Time, d time.Duration) (latency time.Duration, others int, due bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.n == 0 {
+		a.start = now
+	}
+	a.sum += max(d, 0)
+	a.n++
+	if now.Sub(a.start) < adaptPeriod {
+		return 0, 0, false
+	}
+	mean := a.sum / time.Duration(a.n)
+	a.sum, a.n = 0, 0
+	a.latency = smooth(a.latency, mean, a.seen)
+	a.seen = true
+	a.updateOthers(now)
+	return a.latency, int(math.Ceil(a.others)), true
+}
+
+// updateOthers weighs the period's report of other clients into their
+// estimate: up at once, down a tenth a period. Falling slowly damps the
+// see-saw of two replicas that each make room for the other: both shrink,
+// report less, and would both grow again together.
+func (a *adaptive) updateOthers(now time.Time) {
+	switch {
+	case a.reported && float64(a.periodOthers) >= a.others:
+		a.others = float64(a.periodOthers)
+	case a.reported:
+		a.others += adaptFall * (float64(a.periodOthers) - a.others)
+	case now.Sub(a.othersAt) >= othersLapse:
+		a.others = 0
+		return
+	default:
+		return
+	}
+	a.othersAt, a.reported = now, false
+}
+
+// reportOthers records that Twilio counted n of the account's requests in
+// flight while mine of them were this worker's. The most reported in a
+// period counts: the cap must leave room for the others at their busiest.
+func (a *adaptive) reportOthers(n, mine int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	o := max(n-mine, 0)
+	if !a.reported || o > a.periodOthers {
+		a.periodOthers = o
+	}
+	a.reported = true
+}
+
+// smooth weighs a period's mean into the estimate est; the first period
+// replaces the starting guess outright.
+func smooth(est, mean time.Duration, seen bool) time.Duration {
+	if !seen {
+		return mean
+	}
+	w := adaptFall
+	if mean > est {
+		w = adaptRise
+	}
+	return est + time.Duration(w*float64(mean-est))
+}
+
+// adaptiveCap is the cap the budget's rate rps needs at hold time latency
+// (see the formula above), within [lo, hi]. Without a rate limit (rps +Inf,
+// zero or NaN) Little's law gives no answer and the cap is hi.
+func adaptiveCap(rps float64, latency time.Duration, lo, hi int) int {
+	if !(rps > 0) || math.IsInf(rps, 1) {
+		return hi
+	}
+	need := math.Ceil(adaptHeadroom * rps * (latency + adaptJitter).Seconds())
+	if need >= float64(hi) {
+		return hi
+	}
+	return max(int(need), lo)
+}
