@@ -124,7 +124,7 @@ const (
 	DefaultMaxEntries = 100_000
 	DefaultMaxBytes   = 16 << 20
 	// DefaultMaxTombstones bounds the tombstones of a Memory store (see
-	// Memory): 5 more minutes of tasks at 2 500 a second, in about 17 MB.
+	// Memory): 5 more minutes of tasks at 2 500 a second, in about 19 MB.
 	DefaultMaxTombstones = 750_000
 )
 
@@ -190,7 +190,7 @@ func WithLimits(maxEntries, maxBytes int) Option {
 }
 
 // WithTombstones bounds the tombstones a Memory store keeps of the records
-// it evicted (default DefaultMaxTombstones): about 21 bytes each, oldest
+// it evicted (default DefaultMaxTombstones): about 26 bytes each, oldest
 // forgotten first. Values <= 0 keep the default.
 func WithTombstones(n int) Option {
 	return func(o *options) {

@@ -1,11 +1,17 @@
 package taskstore
 
+import (
+	"math"
+	"time"
+)
+
 // tombstones is the memory store's second tier: the keys of records that
-// left the full tier while a request of theirs may have reached Twilio
-// (done, or marked sent), so that Begin answers Abandoned with Sent for
-// them rather than New. It is a FIFO ring of at most max positions with an
-// index from key to position: 16 bytes of key and 1 of attempt count per
-// tombstone, plus 4 to 8 of index. The ring is allocated a chunk at a time
+// left the full tier, each with its attempt count and whether a request of
+// it may have reached Twilio, so that Begin answers Abandoned (with Sent
+// when it may have) rather than New. It is a FIFO ring of at most max
+// positions with an index from key to position: 16 bytes of key, 1 of
+// attempt count and flag and 4 of expiry per tombstone, plus 4 to 8 of
+// index. The ring is allocated a chunk at a time
 // as it fills, and a chunk the ring has left is freed, so an idle store
 // gives the memory back once its tombstones expire.
 //
@@ -19,22 +25,25 @@ type tombstones struct {
 	index  index        // key → position, for live tombstones only
 }
 
-// tombChunkLen positions share one chunk and one expiry.
+// tombChunkLen positions are allocated together.
 const tombChunkLen = 4096
 
-// tombChunk is part of the ring. Its tombstones expire together, when the
-// latest of them would have: a tombstone may outlive its record's expiry by
-// the time the ring takes to write a chunk, never expire before it.
+// tombChunk is part of the ring, in three slices rather than one of
+// structs, which would pad each tombstone to 24 bytes.
 type tombChunk struct {
 	keys     []key
-	attempts []uint8 // the record's attempt count, saturated at maxTombAttempt
-	expires  int64
+	attempts []uint8  // tombSent | the record's attempt count, saturated at maxTombAttempt
+	expires  []uint32 // when the record would have expired, in whole seconds (see tombExpiry)
 }
 
-// maxTombAttempt is the largest attempt count a tombstone keeps; Memory
-// fences a record revived from a saturated one above every attempt it
-// ever granted instead.
-const maxTombAttempt = 255
+const (
+	// tombSent flags a tombstone whose record may have sent.
+	tombSent = 0x80
+	// maxTombAttempt is the largest attempt count a tombstone keeps;
+	// Memory fences a record revived from a saturated one above every
+	// attempt it ever granted instead.
+	maxTombAttempt = tombSent - 1
+)
 
 func newTombstones(max int) *tombstones {
 	t := &tombstones{max: max, chunks: make([]*tombChunk, (max+tombChunkLen-1)/tombChunkLen)}
@@ -50,10 +59,10 @@ func (t *tombstones) keyAt(pos uint32) key {
 // len returns the number of live tombstones (holes not counted).
 func (t *tombstones) len() int { return t.index.n }
 
-// add remembers k, a record that may have sent, with its attempt count and
-// the instant it would have expired. The oldest position makes room when
-// the ring is full.
-func (t *tombstones) add(k key, attempt int32, expires, now int64) {
+// add remembers k with its record's attempt count, whether it may have
+// sent, and the instant it would have expired. The oldest position makes
+// room when the ring is full.
+func (t *tombstones) add(k key, attempt int32, sent bool, expires, now int64) {
 	t.expire(now)
 	if t.n == t.max {
 		t.pop()
@@ -62,26 +71,43 @@ func (t *tombstones) add(k key, attempt int32, expires, now int64) {
 	c := t.chunk(pos)
 	off := pos % tombChunkLen
 	c.keys[off], c.attempts[off] = k, uint8(min(attempt, maxTombAttempt))
-	c.expires = max(c.expires, expires)
+	if sent {
+		c.attempts[off] |= tombSent
+	}
+	c.expires[off] = tombExpiry(expires)
 	t.n++
 	t.index.put(k, uint32(pos))
 }
 
-// take removes k's tombstone and returns its attempt count; ok is false
-// when k has none, or it expired.
-func (t *tombstones) take(k key, now int64) (attempt int32, ok bool) {
+// take removes k's tombstone and returns its attempt count and sent flag;
+// ok is false when k has none, or it expired.
+func (t *tombstones) take(k key, now int64) (attempt int32, sent, ok bool) {
 	t.expire(now)
 	slot, found := t.index.find(k)
 	if !found {
-		return 0, false
+		return 0, false, false
 	}
 	pos := int(t.index.ref(slot))
 	t.index.remove(slot)
-	c := t.chunks[pos/tombChunkLen]
-	if c.expires <= now {
-		return 0, false
+	c, off := t.chunks[pos/tombChunkLen], pos%tombChunkLen
+	if t.expired(pos, now) {
+		return 0, false, false
 	}
-	return int32(c.attempts[pos%tombChunkLen]), true
+	a := c.attempts[off]
+	return int32(a &^ tombSent), a&tombSent != 0, true
+}
+
+// forget removes k's tombstone if it holds exactly attempt and never sent,
+// as Abort deletes such a record from the full tier.
+func (t *tombstones) forget(k key, attempt int32) {
+	slot, found := t.index.find(k)
+	if !found {
+		return
+	}
+	pos := t.index.ref(slot)
+	if a := t.chunks[pos/tombChunkLen].attempts[pos%tombChunkLen]; a < maxTombAttempt && int32(a) == attempt {
+		t.index.remove(slot)
+	}
 }
 
 // chunk returns the chunk holding pos, allocating it when the ring first
@@ -90,16 +116,29 @@ func (t *tombstones) chunk(pos int) *tombChunk {
 	c := &t.chunks[pos/tombChunkLen]
 	if *c == nil {
 		size := min(tombChunkLen, t.max-pos/tombChunkLen*tombChunkLen)
-		*c = &tombChunk{keys: make([]key, size), attempts: make([]uint8, size)}
+		*c = &tombChunk{keys: make([]key, size), attempts: make([]uint8, size), expires: make([]uint32, size)}
 	}
 	return *c
 }
 
-// expire drops the oldest positions while their chunk has expired.
+// expire drops the oldest positions while they have expired. Later ones
+// that expired (a shorter ttl) go when looked up, or when they are oldest.
 func (t *tombstones) expire(now int64) {
-	for t.n > 0 && t.chunks[t.head/tombChunkLen].expires <= now {
+	for t.n > 0 && t.expired(t.head, now) {
 		t.pop()
 	}
+}
+
+// expired reports whether the tombstone at pos has expired at now.
+func (t *tombstones) expired(pos int, now int64) bool {
+	return int64(t.chunks[pos/tombChunkLen].expires[pos%tombChunkLen])*int64(time.Second) <= now
+}
+
+// tombExpiry rounds an instant up to whole seconds after the store's epoch,
+// to fit 136 years in 4 bytes: a tombstone may outlive its record by less
+// than a second, never expire before it.
+func tombExpiry(ns int64) uint32 {
+	return uint32(min(max((ns+int64(time.Second)-1)/int64(time.Second), 0), math.MaxUint32))
 }
 
 // pop drops the oldest position: its tombstone, unless it is a hole or the
