@@ -80,3 +80,22 @@ func BenchmarkMemoryCreate(b *testing.B) {
 		runCreate(b, s, id)
 	}
 }
+
+// TestMemoryHeapWithDefaults: with the default bounds the store's heap
+// stays small however many tasks it has seen (measured alone: the test is
+// not parallel).
+func TestMemoryHeapWithDefaults(t *testing.T) {
+	for _, c := range []struct {
+		tasks int
+		limit float64
+	}{{100_000, 20e6}, {1_000_000, 40e6}} {
+		if c.tasks > 100_000 && (testing.Short() || raceEnabled) {
+			continue
+		}
+		heap := float64(storeHeap(t, c.tasks))
+		t.Logf("%d CREATE tasks: %.1f MB of heap", c.tasks, heap/1e6)
+		if heap > c.limit {
+			t.Errorf("%d CREATE tasks hold %.1f MB of heap, want at most %.0f MB", c.tasks, heap/1e6, c.limit/1e6)
+		}
+	}
+}
