@@ -3,6 +3,7 @@ package taskstore
 import (
 	"context"
 	"errors"
+	"math"
 	"sync"
 	"time"
 )
@@ -84,7 +85,7 @@ var _ Store = (*Memory)(nil)
 type entry struct {
 	key        key
 	result     string // the result JSON once done: a string is 8 bytes smaller than a slice
-	leaseUntil int64  // the lease is live while now is before it
+	leaseUntil int64  // the lease is live while now is before it (MinInt64: never leased)
 	expires    int64  // the record is gone from this instant on
 	prev, next int32
 	attempt    int32
@@ -344,7 +345,7 @@ func (s *Memory) create(k key, now int64) (i int32, revived bool, err error) {
 		s.entries = append(s.entries, entry{})
 		i = int32(len(s.entries) - 1)
 	}
-	e := entry{key: k, prev: none, next: none, attempt: attempt}
+	e := entry{key: k, leaseUntil: math.MinInt64, prev: none, next: none, attempt: attempt}
 	if sent {
 		e.flags = flagSentBefore
 	}

@@ -260,3 +260,16 @@ func TestMemoryConcurrentTasks(t *testing.T) {
 		t.Errorf("Len = %d, Tombstones = %d; want at most 50 and 100", s.Len(), s.Tombstones())
 	}
 }
+
+// TestMemoryClockBeforeItsStart: instants are kept relative to the store's
+// creation, and a clock set back before it still works.
+func TestMemoryClockBeforeItsStart(t *testing.T) {
+	t.Parallel()
+	clock := newClock()
+	s := taskstore.NewMemory(clock.Now)
+	clock.Advance(-time.Hour)
+	begin(t, s, "a", time.Minute, taskstore.New, 1)
+	begin(t, s, "a", time.Minute, taskstore.InProgress, 1)
+	finish(t, s, "a", []byte(`"r"`), time.Minute)
+	begin(t, s, "a", time.Minute, taskstore.Done, 1)
+}
