@@ -3,6 +3,7 @@ package taskstore
 import (
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 )
 
 // TestIndexMatchesMap puts and removes random keys, half of them sharing
@@ -77,5 +78,13 @@ func TestTombstonesFreeChunks(t *testing.T) {
 	ts.expire(int64(3*tombChunkLen) * second)
 	if allocated() != 0 || ts.len() != 0 || ts.index.slots != nil {
 		t.Fatalf("%d chunks, %d tombstones left after all expired", allocated(), ts.len())
+	}
+}
+
+// TestEntrySize: a full record's bookkeeping is one 64-byte entry; a field
+// added carelessly would cost every record a size class.
+func TestEntrySize(t *testing.T) {
+	if size := unsafe.Sizeof(entry{}); size != 64 {
+		t.Errorf("entry is %d bytes, want 64", size)
 	}
 }
