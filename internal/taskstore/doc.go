@@ -30,7 +30,9 @@
 // # Stores
 //
 // Memory (the default, "memory://") serves one worker process: it is lost
-// when the process exits and is not shared with other replicas. Redis
+// when the process exits and is not shared with other replicas, and it is
+// bounded (the latest records in full, then tombstones that still tell a
+// redelivered CREATE it may have been sent; see Memory). Redis
 // ("redis://…", "rediss://…") is shared by a pool of workers and survives
 // their restarts. Open chooses between them by URL.
 //

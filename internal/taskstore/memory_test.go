@@ -58,7 +58,11 @@ func TestMemoryEvictsLeastRecentlyWritten(t *testing.T) {
 	}
 	begin(t, s, "c", time.Minute, taskstore.InProgress, 1) // oldest, but never evicted while leased
 	begin(t, s, "b", time.Minute, taskstore.Done, 1)
-	begin(t, s, "a", time.Minute, taskstore.New, 1) // beyond the count bound a task is forgotten
+	// Beyond the count bound a done task leaves a tombstone: Abandoned with
+	// Sent (an unknown outcome for a CREATE), never New.
+	if c := begin(t, s, "a", time.Minute, taskstore.Abandoned, 2); !c.Sent {
+		t.Error("a's tombstone answered Abandoned without Sent")
+	}
 }
 
 // TestMemoryKeepsLiveLeases: running attempts are never evicted, even past

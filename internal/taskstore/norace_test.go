@@ -1,0 +1,5 @@
+//go:build !race
+
+package taskstore_test
+
+const raceEnabled = false
