@@ -1,0 +1,145 @@
+package entities
+
+import (
+	"fmt"
+
+	"github.com/connectorworks/twilio-worker/internal/filter"
+)
+
+// splitPage splits a list answer (a JSON object, or nil) into its rows, as
+// raw JSON objects, and the envelope members nextPosition reads. Items that
+// are not objects are left out, as a decoded page's would be.
+func (e *Entity) splitPage(body []byte) (items [][]byte, env map[string]any) {
+	env = map[string]any{}
+	var list []byte
+	eachMember(body, func(key, val []byte) {
+		k := decodeKey(key)
+		if k == e.ListKey {
+			list = val // a repeated member: the last wins, as in a map
+		}
+		if k == "next_page_uri" || k == "meta" {
+			env[k] = decodeValue(val)
+		}
+	})
+	if e.Paging == "single" {
+		return [][]byte{body}, env
+	}
+	eachElement(list, func(it []byte) {
+		if it[0] == '{' {
+			items = append(items, it)
+		}
+	})
+	return items, env
+}
+
+// rowReader maps a page's raw rows to connector rows. Most rows of a
+// client-side filtered scan are rejected, so the filter is shown a partial
+// row: only the members that can become a column it reads are decoded.
+// The columns it reads then hold exactly what the whole row would hold, and
+// no map entry, string or timestamp is made for the rest.
+type rowReader struct {
+	e      *Entity
+	q      *query
+	addr   address
+	filter *fieldSet // nil: the filter is shown whole rows
+	key    *fieldSet // the key column, to find a resume anchor
+}
+
+func newRowReader(e *Entity, q *query, addr address) *rowReader {
+	r := &rowReader{e: e, q: q, addr: addr, key: newFieldSet(e, []string{e.Key})}
+	if q != nil && q.expr != nil {
+		if cols, ok := filter.ReadColumns(q.expr); ok {
+			r.filter = newFieldSet(e, cols)
+		}
+	}
+	return r
+}
+
+// row maps raw to a connector row with only the members fs keeps (all when
+// fs is nil), as withParents(Row(decoded raw)) would.
+func (r *rowReader) row(raw []byte, fs *fieldSet) map[string]any {
+	return r.e.withParents(r.e.Row(fs.object(raw)), r.addr)
+}
+
+func (r *rowReader) matches(raw []byte) bool {
+	if r.q == nil || r.q.expr == nil {
+		return true
+	}
+	return r.q.match(r.row(raw, r.filter))
+}
+
+// resumeAt is where to start in a fetched page: right after the anchor row
+// when the page still holds it, else at the stored offset.
+func (r *rowReader) resumeAt(items [][]byte, pos position) int {
+	if pos.After != "" {
+		for i, it := range items {
+			if fmt.Sprint(r.row(it, r.key)[r.e.Key]) == pos.After {
+				return i + 1
+			}
+		}
+	}
+	return pos.Offset
+}
+
+// fieldSet is the Twilio members that can become one of some columns in
+// Row: the member a column is mapped from, one whose PascalCase is the
+// column (a field the catalogue does not know), and every flattened object
+// (its sub-fields are columns). The answer is cached per member name.
+type fieldSet struct {
+	e    *Entity
+	cols map[string]bool
+	keep map[string]bool
+}
+
+func newFieldSet(e *Entity, cols []string) *fieldSet {
+	fs := &fieldSet{e: e, cols: map[string]bool{}, keep: map[string]bool{}}
+	for _, c := range cols {
+		fs.cols[c] = true
+	}
+	return fs
+}
+
+// keeps looks field up without making a string of it: only a name not
+// seen before costs an allocation.
+func (fs *fieldSet) keeps(field []byte) bool {
+	if keep, ok := fs.keep[string(field)]; ok {
+		return keep
+	}
+	keep := fs.decide(string(field))
+	fs.keep[string(field)] = keep
+	return keep
+}
+
+// decide mirrors Row and put: dropped fields never reach a row; a
+// flattened object may feed any column; any other member becomes the
+// column byField names, else its ColumnName.
+func (fs *fieldSet) decide(field string) bool {
+	switch {
+	case droppedFields[field]:
+		return false
+	case fs.e.flattens(field):
+		return true
+	case fs.e.byField[field] != nil:
+		return fs.cols[fs.e.byField[field].Name]
+	}
+	return fs.cols[ColumnName(field)]
+}
+
+// object decodes the members of raw that fs keeps (every member when fs
+// is nil) into a map, as json.Decoder with UseNumber would decode them.
+func (fs *fieldSet) object(raw []byte) map[string]any {
+	obj := map[string]any{}
+	eachMember(raw, func(key, val []byte) {
+		in := key[1 : len(key)-1]
+		if !plainText(in) { // rare: an escaped or invalid name
+			if k := decodeKey(key); fs == nil || fs.keeps([]byte(k)) {
+				obj[k] = decodeValue(val)
+			}
+			return
+		}
+		if fs == nil || fs.keeps(in) {
+			obj[string(in)] = decodeValue(val)
+		}
+	})
+	return obj
+}
