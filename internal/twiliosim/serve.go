@@ -3,10 +3,13 @@ package twiliosim
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
 )
 
 // accountPattern is Twilio's AccountSid pattern, checked before auth so a
@@ -158,16 +161,95 @@ func (s *Server) write(w http.ResponseWriter, rep reply) {
 		b, _ = encode(rep.body)
 	}
 	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(rep.status)
 	_, _ = w.Write(b)
 }
 
 // encode writes JSON as Twilio does, with & < > left as they are (paging
-// URIs are full of &).
+// URIs are full of &). The output is encoding/json's, byte for byte.
 func encode(v any) ([]byte, error) {
+	return appendJSON(make([]byte, 0, 4096), v)
+}
+
+// appendJSON appends v as encoding/json (without HTML escaping) writes it.
+// A list page is a thousand maps of plain strings: those are written here,
+// without reflection; any other value, and any string that needs escaping,
+// is handed to encoding/json.
+func appendJSON(b []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case bool:
+		return strconv.AppendBool(b, x), nil
+	case int:
+		return strconv.AppendInt(b, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(b, x, 10), nil
+	case string:
+		if plainASCII(x) {
+			return append(append(append(b, '"'), x...), '"'), nil
+		}
+	case map[string]any:
+		if x != nil {
+			return appendObject(b, x)
+		}
+	case []any:
+		if x != nil {
+			return appendArray(b, x)
+		}
+	}
+	return appendStd(b, v)
+}
+
+func appendObject(b []byte, m map[string]any) ([]byte, error) {
+	b = append(b, '{')
+	var err error
+	for i, k := range slices.Sorted(maps.Keys(m)) { // encoding/json's order
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, err = appendJSON(b, k); err != nil {
+			return b, err
+		}
+		b = append(b, ':')
+		if b, err = appendJSON(b, m[k]); err != nil {
+			return b, err
+		}
+	}
+	return append(b, '}'), nil
+}
+
+func appendArray(b []byte, a []any) ([]byte, error) {
+	b = append(b, '[')
+	var err error
+	for i, v := range a {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, err = appendJSON(b, v); err != nil {
+			return b, err
+		}
+	}
+	return append(b, ']'), nil
+}
+
+// appendStd appends v as encoding/json writes it.
+func appendStd(b []byte, v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	err := enc.Encode(v)
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), err
+	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...), err
+}
+
+// plainASCII reports whether encoding/json writes s as it is, in quotes:
+// printable ASCII other than the quote and the backslash.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
