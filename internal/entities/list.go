@@ -1,6 +1,7 @@
 package entities
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -101,8 +102,10 @@ func (x *Executor) byKey(ctx context.Context, e *Entity, q *query, addr address)
 func (x *Executor) scan(ctx context.Context, e *Entity, q *query, addr address, pos position, want int) ([]any, *position, error) {
 	out := make([]any, 0, min(want, twilioMaxPage))
 	rd := newRowReader(e, q, addr)
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf) // the rows kept are decoded copies, not slices of buf
 	for {
-		page, next, err := x.fetchPage(ctx, e, q, addr, pos)
+		page, next, err := x.fetchPage(ctx, e, q, addr, pos, buf)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -140,7 +143,7 @@ func lastKey(e *Entity, rows []any) string {
 // rowReader. The next cursor is taken from the envelope's Page and
 // PageToken only; the URL itself is rebuilt from the entity definition so a
 // forged token cannot redirect the request.
-func (x *Executor) fetchPage(ctx context.Context, e *Entity, q *query, addr address, pos position) ([][]byte, *position, error) {
+func (x *Executor) fetchPage(ctx context.Context, e *Entity, q *query, addr address, pos position, buf *bytes.Buffer) ([][]byte, *position, error) {
 	params := url.Values{}
 	for k, v := range q.params {
 		params[k] = v
@@ -152,7 +155,7 @@ func (x *Executor) fetchPage(ctx context.Context, e *Entity, q *query, addr addr
 			params.Set("PageToken", pos.Token)
 		}
 	}
-	body, err := x.callRaw(ctx, http.MethodGet, e.Host, x.path(e.ListPath, addr), params)
+	body, err := x.callRaw(ctx, http.MethodGet, e.Host, x.path(e.ListPath, addr), params, buf)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -58,7 +58,11 @@ func newRowReader(e *Entity, q *query, addr address) *rowReader {
 // row maps raw to a connector row with only the members fs keeps (all when
 // fs is nil), as withParents(Row(decoded raw)) would.
 func (r *rowReader) row(raw []byte, fs *fieldSet) map[string]any {
-	return r.e.withParents(r.e.Row(fs.object(raw)), r.addr)
+	size := 4 // a filter reads few columns
+	if fs == nil {
+		size = len(r.e.Columns) + 4 // Twilio's few extra fields, too
+	}
+	return r.e.withParents(r.e.Row(fs.object(raw, size)), r.addr)
 }
 
 func (r *rowReader) matches(raw []byte) bool {
@@ -127,8 +131,8 @@ func (fs *fieldSet) decide(field string) bool {
 
 // object decodes the members of raw that fs keeps (every member when fs
 // is nil) into a map, as json.Decoder with UseNumber would decode them.
-func (fs *fieldSet) object(raw []byte) map[string]any {
-	obj := map[string]any{}
+func (fs *fieldSet) object(raw []byte, size int) map[string]any {
+	obj := make(map[string]any, size)
 	eachMember(raw, func(key, val []byte) {
 		in := key[1 : len(key)-1]
 		if !plainText(in) { // rare: an escaped or invalid name

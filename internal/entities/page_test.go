@@ -44,7 +44,7 @@ func eagerPage(e *Entity, body []byte, addr address) decodedPage {
 func lazyPage(e *Entity, body []byte, addr address) (decodedPage, [][]byte) {
 	resp := &http.Response{StatusCode: http.StatusOK, Body: io.NopCloser(bytes.NewReader(body)),
 		ContentLength: int64(len(body))}
-	raw, err := readObject(resp, http.MethodGet, "/p")
+	raw, err := readObject(resp, http.MethodGet, "/p", new(bytes.Buffer))
 	if err != nil {
 		return decodedPage{err: err.Error()}, nil
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
 )
@@ -85,27 +86,41 @@ func notJSON(resp *http.Response, method, path string, err error) error {
 			method, path, resp.StatusCode)}
 }
 
-// callRaw is call answering the raw JSON object, for callers that decode
-// only the parts they need (a list page); nil stands for what call answers
-// as a nil map.
-func (x *Executor) callRaw(ctx context.Context, method, host, path string, query url.Values) ([]byte, error) {
+// callRaw is call answering the raw JSON object, read into buf, for
+// callers that decode only the parts they need (a list page); nil stands
+// for what call answers as a nil map. The answer is valid until buf is
+// reused.
+func (x *Executor) callRaw(ctx context.Context, method, host, path string, query url.Values, buf *bytes.Buffer) ([]byte, error) {
 	resp, err := x.send(ctx, method, host, path, query, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	return readObject(resp, method, path)
+	return readObject(resp, method, path, buf)
+}
+
+// pageBuffers keeps page buffers between scans: a page of 1000 rows is
+// about a megabyte, which would otherwise be allocated for every page.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledBuffer = 8 << 20
+
+func putPageBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= maxPooledBuffer {
+		buf.Reset()
+		pageBuffers.Put(buf)
+	}
 }
 
 // readObject reads the answer as decodeBody would decode it, but keeps it
 // as JSON text: the same bodies are accepted and refused with the same
 // errors. The usual body, one valid object, costs one validating pass; any
 // other is handed to a json.Decoder, as before, to judge.
-func readObject(resp *http.Response, method, path string) ([]byte, error) {
+func readObject(resp *http.Response, method, path string, buf *bytes.Buffer) ([]byte, error) {
 	if resp.StatusCode == http.StatusNoContent {
 		return nil, nil
 	}
-	var buf bytes.Buffer
+	buf.Reset()
 	if n := resp.ContentLength; n > 0 && n <= maxResponseBytes {
 		buf.Grow(int(n) + bytes.MinRead) // ReadFrom wants room to see the end
 	}

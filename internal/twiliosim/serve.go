@@ -3,13 +3,13 @@ package twiliosim
 import (
 	"bytes"
 	"encoding/json"
-	"maps"
 	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 )
 
 // accountPattern is Twilio's AccountSid pattern, checked before auth so a
@@ -155,16 +155,28 @@ func (s *Server) write(w http.ResponseWriter, rep reply) {
 		w.WriteHeader(rep.status)
 		return
 	}
-	b, err := encode(rep.body)
+	buf := encodeBuffers.Get().(*[]byte)
+	b, err := appendJSON((*buf)[:0], rep.body)
 	if err != nil { // rows hold only JSON values; this is a bug, said plainly
 		rep = errorReply(&apiError{status: http.StatusInternalServerError, code: 20500, message: "twiliosim: " + err.Error()})
-		b, _ = encode(rep.body)
+		b, _ = appendJSON(b[:0], rep.body)
 	}
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(rep.status)
 	_, _ = w.Write(b)
+	if cap(b) <= maxPooledBuffer {
+		*buf = b
+		encodeBuffers.Put(buf)
+	}
 }
+
+// encodeBuffers keeps answer buffers between requests: a list page is
+// about a megabyte, which would otherwise be allocated (and grown) anew for
+// every page.
+var encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledBuffer = 8 << 20
 
 // encode writes JSON as Twilio does, with & < > left as they are (paging
 // URIs are full of &). The output is encoding/json's, byte for byte.
@@ -205,7 +217,13 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 func appendObject(b []byte, m map[string]any) ([]byte, error) {
 	b = append(b, '{')
 	var err error
-	for i, k := range slices.Sorted(maps.Keys(m)) { // encoding/json's order
+	var small [32]string // a Twilio row's keys fit: no allocation to sort them
+	keys := small[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // encoding/json's order
+	for i, k := range keys {
 		if i > 0 {
 			b = append(b, ',')
 		}
