@@ -210,8 +210,17 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 		if x != nil {
 			return appendArray(b, x)
 		}
+	case *object:
+		return appendFields(b, x.keys, x.vals)
 	}
 	return appendStd(b, v)
+}
+
+// object is a JSON object whose keys are already sorted, unique and in the
+// order encoding/json writes a map's: a rendered row.
+type object struct {
+	keys []string
+	vals []any
 }
 
 func appendObject(b []byte, m map[string]any) ([]byte, error) {
@@ -224,18 +233,34 @@ func appendObject(b []byte, m map[string]any) ([]byte, error) {
 	}
 	slices.Sort(keys) // encoding/json's order
 	for i, k := range keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if b, err = appendJSON(b, k); err != nil {
-			return b, err
-		}
-		b = append(b, ':')
-		if b, err = appendJSON(b, m[k]); err != nil {
+		if b, err = appendField(b, i, k, m[k]); err != nil {
 			return b, err
 		}
 	}
 	return append(b, '}'), nil
+}
+
+func appendFields(b []byte, keys []string, vals []any) ([]byte, error) {
+	b = append(b, '{')
+	var err error
+	for i, k := range keys {
+		if b, err = appendField(b, i, k, vals[i]); err != nil {
+			return b, err
+		}
+	}
+	return append(b, '}'), nil
+}
+
+// appendField appends the i-th member of an object.
+func appendField(b []byte, i int, k string, v any) ([]byte, error) {
+	if i > 0 {
+		b = append(b, ',')
+	}
+	b, err := appendJSON(b, k)
+	if err != nil {
+		return b, err
+	}
+	return appendJSON(append(b, ':'), v)
 }
 
 func appendArray(b []byte, a []any) ([]byte, error) {
