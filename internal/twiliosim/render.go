@@ -17,22 +17,25 @@ import (
 func (c *call) render(row map[string]any) *object {
 	out := &object{keys: c.res.top, vals: make([]any, len(c.res.top))}
 	for i, name := range c.res.top {
-		out.vals[i] = c.renderField(name, row)
+		out.vals[i] = c.renderField(name, c.res.topField[i], row)
 	}
 	return out
 }
 
-func (c *call) renderField(name string, row map[string]any) any {
-	_, field := c.res.fields[name] // not a prefix of nested fields' paths
+// renderField is one top-level field; field says whether the resource
+// has a field of that name (not just nested fields under it).
+func (c *call) renderField(name string, field *entities.Field, row map[string]any) any {
 	switch {
-	case name == "account_sid" && field && c.account != "":
+	case field == nil:
+		return deepCopy(row[name]) // asType leaves values of no type as they are
+	case name == "account_sid" && c.account != "":
 		return c.account
-	case name == "uri" && field:
+	case name == "uri":
 		return c.rowURI(row)
-	case name == "url" && field && c.res.v1:
+	case name == "url" && c.res.v1:
 		return c.base + c.rowURI(row)
 	}
-	return asType(c.res.fields[name].Type, deepCopy(row[name]))
+	return asType(field.Type, deepCopy(row[name]))
 }
 
 // asType converts a scalar to the JSON type the rendering entity's schema
@@ -62,24 +65,24 @@ func asType(t entities.Type, v any) any {
 // request, the key and the parents from the row (the request's values when
 // the row has none).
 func (c *call) rowURI(row map[string]any) string {
-	values := map[string]string{"AccountSid": c.account}
-	for _, name := range placeholders(c.res.uriPath) {
+	return expandFunc(c.res.uriPath, func(name string) string {
 		var v any
-		switch {
-		case name == "AccountSid":
-			continue
-		case name == c.res.uriKey:
+		switch name {
+		case "AccountSid":
+			return c.account
+		case c.res.uriKey:
 			v = row[c.res.store.keyField]
 		default:
 			v = row[c.res.parentField(name)]
 		}
-		if v != nil {
-			values[name] = fmt.Sprint(v)
-		} else {
-			values[name] = c.params[name]
+		switch x := v.(type) {
+		case nil:
+			return c.params[name]
+		case string:
+			return x // what fmt.Sprint gives, without its cost
 		}
-	}
-	return expand(c.res.uriPath, values)
+		return fmt.Sprint(v)
+	})
 }
 
 // parentField is the row field of parent placeholder name, its snake_case

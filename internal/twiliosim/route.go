@@ -102,7 +102,14 @@ func (s *Server) find(path string) (*route, map[string]string) {
 
 // expand fills a template's placeholders from values.
 func expand(template string, values map[string]string) string {
+	return expandFunc(template, func(name string) string { return values[name] })
+}
+
+// expandFunc fills each placeholder of a template (those placeholders
+// lists) with value's answer for its name.
+func expandFunc(template string, value func(name string) string) string {
 	var b strings.Builder
+	b.Grow(len(template) + 40)
 	for {
 		open := strings.IndexByte(template, '{')
 		end := strings.IndexByte(template, '}')
@@ -111,7 +118,7 @@ func expand(template string, values map[string]string) string {
 			return b.String()
 		}
 		b.WriteString(template[:open])
-		b.WriteString(values[template[open+1:end]])
+		b.WriteString(value(template[open+1 : end]))
 		template = template[end+1:]
 	}
 }
