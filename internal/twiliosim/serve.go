@@ -256,8 +256,10 @@ func appendField(b []byte, i int, k string, v any) ([]byte, error) {
 	if i > 0 {
 		b = append(b, ',')
 	}
-	b, err := appendJSON(b, k)
-	if err != nil {
+	var err error
+	if plainASCII(k) { // not through appendJSON: boxing k would allocate
+		b = append(append(append(b, '"'), k...), '"')
+	} else if b, err = appendStd(b, k); err != nil {
 		return b, err
 	}
 	return appendJSON(append(b, ':'), v)
