@@ -118,7 +118,7 @@ func (x *Executor) scan(ctx context.Context, e *Entity, q *query, addr address, 
 				p.Offset, p.After = i, lastKey(e, out)
 				return out, &p, nil
 			}
-			out = append(out, rd.row(page[i], nil))
+			out = append(out, rd.row(page[i]))
 		}
 		// A cursor that does not move would loop until the deadline.
 		if next == nil || (next.Page == pos.Page && next.Token == pos.Token) {

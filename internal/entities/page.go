@@ -43,10 +43,13 @@ type rowReader struct {
 	addr   address
 	filter *fieldSet // nil: the filter is shown whole rows
 	key    *fieldSet // the key column, to find a resume anchor
+	whole  *fieldSet // every member
+	// A partial row is looked at and forgotten: its two maps are reused.
+	scratchObj, scratchRow map[string]any
 }
 
 func newRowReader(e *Entity, q *query, addr address) *rowReader {
-	r := &rowReader{e: e, q: q, addr: addr, key: newFieldSet(e, []string{e.Key})}
+	r := &rowReader{e: e, q: q, addr: addr, key: newFieldSet(e, []string{e.Key}), whole: allFields(e)}
 	if q != nil && q.expr != nil {
 		if cols, ok := filter.ReadColumns(q.expr); ok {
 			r.filter = newFieldSet(e, cols)
@@ -55,21 +58,33 @@ func newRowReader(e *Entity, q *query, addr address) *rowReader {
 	return r
 }
 
-// row maps raw to a connector row with only the members fs keeps (all when
-// fs is nil), as withParents(Row(decoded raw)) would.
-func (r *rowReader) row(raw []byte, fs *fieldSet) map[string]any {
-	size := 4 // a filter reads few columns
-	if fs == nil {
-		size = len(r.e.Columns) + 4 // Twilio's few extra fields, too
+// row maps raw to a connector row, as withParents(Row(decoded raw)) would.
+func (r *rowReader) row(raw []byte) map[string]any {
+	obj := make(map[string]any, len(r.e.Columns)+4) // Twilio's few extra fields, too
+	r.whole.decode(obj, raw)
+	return r.e.withParents(r.e.Row(obj), r.addr)
+}
+
+// partial is row with only the members fs keeps, in maps that the next
+// call reuses.
+func (r *rowReader) partial(raw []byte, fs *fieldSet) map[string]any {
+	if r.scratchObj == nil {
+		r.scratchObj, r.scratchRow = map[string]any{}, map[string]any{}
 	}
-	return r.e.withParents(r.e.Row(fs.object(raw, size)), r.addr)
+	clear(r.scratchObj)
+	clear(r.scratchRow)
+	fs.decode(r.scratchObj, raw)
+	return r.e.withParents(r.e.rowInto(r.scratchRow, r.scratchObj), r.addr)
 }
 
 func (r *rowReader) matches(raw []byte) bool {
 	if r.q == nil || r.q.expr == nil {
 		return true
 	}
-	return r.q.match(r.row(raw, r.filter))
+	if r.filter == nil {
+		return r.q.match(r.row(raw))
+	}
+	return r.q.match(r.partial(raw, r.filter))
 }
 
 // resumeAt is where to start in a fetched page: right after the anchor row
@@ -77,7 +92,7 @@ func (r *rowReader) matches(raw []byte) bool {
 func (r *rowReader) resumeAt(items [][]byte, pos position) int {
 	if pos.After != "" {
 		for i, it := range items {
-			if fmt.Sprint(r.row(it, r.key)[r.e.Key]) == pos.After {
+			if fmt.Sprint(r.partial(it, r.key)[r.e.Key]) == pos.After {
 				return i + 1
 			}
 		}
@@ -88,30 +103,46 @@ func (r *rowReader) resumeAt(items [][]byte, pos position) int {
 // fieldSet is the Twilio members that can become one of some columns in
 // Row: the member a column is mapped from, one whose PascalCase is the
 // column (a field the catalogue does not know), and every flattened object
-// (its sub-fields are columns). The answer is cached per member name.
+// (its sub-fields are columns). With all set it is every member. The
+// answer is cached per member name, with the name itself, so the rows of a
+// page share one string per name.
 type fieldSet struct {
 	e    *Entity
+	all  bool
 	cols map[string]bool
-	keep map[string]bool
+	seen map[string]member
+}
+
+type member struct {
+	name string
+	keep bool
 }
 
 func newFieldSet(e *Entity, cols []string) *fieldSet {
-	fs := &fieldSet{e: e, cols: map[string]bool{}, keep: map[string]bool{}}
+	fs := &fieldSet{e: e, cols: map[string]bool{}, seen: map[string]member{}}
 	for _, c := range cols {
 		fs.cols[c] = true
 	}
 	return fs
 }
 
+func allFields(e *Entity) *fieldSet {
+	return &fieldSet{e: e, all: true, seen: map[string]member{}}
+}
+
 // keeps looks field up without making a string of it: only a name not
-// seen before costs an allocation.
-func (fs *fieldSet) keeps(field []byte) bool {
-	if keep, ok := fs.keep[string(field)]; ok {
-		return keep
+// seen before costs an allocation. The cache stops growing at a bound, as
+// the names come from Twilio.
+func (fs *fieldSet) keeps(field []byte) (string, bool) {
+	if m, ok := fs.seen[string(field)]; ok {
+		return m.name, m.keep
 	}
-	keep := fs.decide(string(field))
-	fs.keep[string(field)] = keep
-	return keep
+	m := member{name: string(field)}
+	m.keep = fs.all || fs.decide(m.name)
+	if len(fs.seen) < maxUnknownNames {
+		fs.seen[m.name] = m
+	}
+	return m.name, m.keep
 }
 
 // decide mirrors Row and put: dropped fields never reach a row; a
@@ -126,24 +157,19 @@ func (fs *fieldSet) decide(field string) bool {
 	case fs.e.byField[field] != nil:
 		return fs.cols[fs.e.byField[field].Name]
 	}
-	return fs.cols[ColumnName(field)]
+	return fs.cols[unknownColumn(field)]
 }
 
-// object decodes the members of raw that fs keeps (every member when fs
-// is nil) into a map, as json.Decoder with UseNumber would decode them.
-func (fs *fieldSet) object(raw []byte, size int) map[string]any {
-	obj := make(map[string]any, size)
+// decode decodes the members of raw that fs keeps into obj, as
+// json.Decoder with UseNumber would decode them.
+func (fs *fieldSet) decode(obj map[string]any, raw []byte) {
 	eachMember(raw, func(key, val []byte) {
 		in := key[1 : len(key)-1]
 		if !plainText(in) { // rare: an escaped or invalid name
-			if k := decodeKey(key); fs == nil || fs.keeps([]byte(k)) {
-				obj[k] = decodeValue(val)
-			}
-			return
+			in = []byte(decodeKey(key))
 		}
-		if fs == nil || fs.keeps(in) {
-			obj[string(in)] = decodeValue(val)
+		if name, keep := fs.keeps(in); keep {
+			obj[name] = decodeValue(val)
 		}
 	})
-	return obj
 }

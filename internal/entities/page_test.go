@@ -52,7 +52,7 @@ func lazyPage(e *Entity, body []byte, addr address) (decodedPage, [][]byte) {
 	rd := newRowReader(e, nil, addr)
 	var rows []map[string]any
 	for _, it := range items {
-		rows = append(rows, rd.row(it, nil))
+		rows = append(rows, rd.row(it))
 	}
 	return decodedPage{rows: rows, next: nextPosition(e, env, 50)}, items
 }
