@@ -59,22 +59,31 @@ func newRowReader(e *Entity, q *query, addr address) *rowReader {
 }
 
 // row maps raw to a connector row, as withParents(Row(decoded raw)) would.
+// The decoded object is only Row's input: its map is reused.
 func (r *rowReader) row(raw []byte) map[string]any {
-	obj := make(map[string]any, len(r.e.Columns)+4) // Twilio's few extra fields, too
-	r.whole.decode(obj, raw)
+	obj := r.scratch(raw, r.whole)
 	return r.e.withParents(r.e.Row(obj), r.addr)
 }
 
-// partial is row with only the members fs keeps, in maps that the next
+// partial is row with only the members fs keeps, in a map that the next
 // call reuses.
 func (r *rowReader) partial(raw []byte, fs *fieldSet) map[string]any {
+	obj := r.scratch(raw, fs)
+	if r.scratchRow == nil {
+		r.scratchRow = map[string]any{}
+	}
+	clear(r.scratchRow)
+	return r.e.withParents(r.e.rowInto(r.scratchRow, obj), r.addr)
+}
+
+// scratch decodes the members of raw that fs keeps into the reused map.
+func (r *rowReader) scratch(raw []byte, fs *fieldSet) map[string]any {
 	if r.scratchObj == nil {
-		r.scratchObj, r.scratchRow = map[string]any{}, map[string]any{}
+		r.scratchObj = make(map[string]any, len(r.e.Columns)+4) // Twilio's few extra fields, too
 	}
 	clear(r.scratchObj)
-	clear(r.scratchRow)
 	fs.decode(r.scratchObj, raw)
-	return r.e.withParents(r.e.rowInto(r.scratchRow, r.scratchObj), r.addr)
+	return r.scratchObj
 }
 
 func (r *rowReader) matches(raw []byte) bool {

@@ -12,14 +12,27 @@ import (
 // entity's schema (null when unknown; fields of sibling entities and hidden
 // parent fields left out), account_sid from the request's account, uri as
 // the row's path under that account and, in the v1 APIs, url as the row's
-// absolute URL. The fields come out in the order encoding/json would write
-// a map's, with no map to build and sort for every row of a page.
-func (c *call) render(row map[string]any) *object {
-	out := &object{keys: c.res.top, vals: make([]any, len(c.res.top))}
-	for i, name := range c.res.top {
-		out.vals[i] = c.renderField(name, c.res.topField[i], row)
+// absolute URL. The fields are rendered as the answer is encoded, in the
+// order encoding/json would write a map's: no map to build and sort, and
+// nothing kept, for every row of a page. Stored rows never change, so
+// rendering late shows the same row.
+func (c *call) render(row map[string]any) *rendered { return &rendered{c: c, row: row} }
+
+// rendered is a row as render shows it, written by appendJSON.
+type rendered struct {
+	c   *call
+	row map[string]any
+}
+
+func (r *rendered) appendJSON(b []byte) ([]byte, error) {
+	b = append(b, '{')
+	var err error
+	for i, name := range r.c.res.top {
+		if b, err = appendField(b, i, name, r.c.renderField(name, r.c.res.topField[i], r.row)); err != nil {
+			return b, err
+		}
 	}
-	return out
+	return append(b, '}'), nil
 }
 
 // renderField is one top-level field; field says whether the resource

@@ -210,17 +210,10 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 		if x != nil {
 			return appendArray(b, x)
 		}
-	case *object:
-		return appendFields(b, x.keys, x.vals)
+	case *rendered:
+		return x.appendJSON(b)
 	}
 	return appendStd(b, v)
-}
-
-// object is a JSON object whose keys are already sorted, unique and in the
-// order encoding/json writes a map's: a rendered row.
-type object struct {
-	keys []string
-	vals []any
 }
 
 func appendObject(b []byte, m map[string]any) ([]byte, error) {
@@ -234,17 +227,6 @@ func appendObject(b []byte, m map[string]any) ([]byte, error) {
 	slices.Sort(keys) // encoding/json's order
 	for i, k := range keys {
 		if b, err = appendField(b, i, k, m[k]); err != nil {
-			return b, err
-		}
-	}
-	return append(b, '}'), nil
-}
-
-func appendFields(b []byte, keys []string, vals []any) ([]byte, error) {
-	b = append(b, '{')
-	var err error
-	for i, k := range keys {
-		if b, err = appendField(b, i, k, vals[i]); err != nil {
 			return b, err
 		}
 	}
