@@ -126,7 +126,7 @@ func readObject(resp *http.Response, method, path string, buf *bytes.Buffer) ([]
 	}
 	_, readErr := buf.ReadFrom(io.LimitReader(resp.Body, maxResponseBytes))
 	raw := buf.Bytes()
-	if readErr != nil || !json.Valid(raw) {
+	if readErr != nil || !validJSON(raw) {
 		var err error
 		if raw, err = firstValue(raw); readErr != nil && err != nil {
 			return nil, notJSON(resp, method, path, readErr) // the decoder would have met it too
