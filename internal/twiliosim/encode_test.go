@@ -3,6 +3,7 @@ package twiliosim
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -62,12 +63,34 @@ func (c *call) mapRender(row map[string]any) map[string]any {
 		out["account_sid"] = c.account
 	}
 	if _, ok := c.res.fields["uri"]; ok {
-		out["uri"] = c.rowURI(row)
+		out["uri"] = c.mapRowURI(row)
 	}
 	if _, ok := c.res.fields["url"]; ok && c.res.v1 {
-		out["url"] = c.base + c.rowURI(row)
+		out["url"] = c.base + c.mapRowURI(row)
 	}
 	return out
+}
+
+// mapRowURI is how the row's uri was filled before it was written in place.
+func (c *call) mapRowURI(row map[string]any) string {
+	values := map[string]string{"AccountSid": c.account}
+	for _, name := range placeholders(c.res.uriPath) {
+		var v any
+		switch {
+		case name == "AccountSid":
+			continue
+		case name == c.res.uriKey:
+			v = row[c.res.store.keyField]
+		default:
+			v = row[c.res.parentField(name)]
+		}
+		if v != nil {
+			values[name] = fmt.Sprint(v)
+		} else {
+			values[name] = c.params[name]
+		}
+	}
+	return expand(c.res.uriPath, values)
 }
 
 // TestRenderMatchesMapRender renders a row of every resource, with and
@@ -75,8 +98,9 @@ func (c *call) mapRender(row map[string]any) map[string]any {
 func TestRenderMatchesMapRender(t *testing.T) {
 	t.Parallel()
 	s := New(Config{AccountSID: "AC" + strings.Repeat("1", 32), Seed: 3})
-	for _, res := range s.resources {
-		row := map[string]any{"sid": "XX1", "price": "0.5", "count": int64(3), "extra": "dropped",
+	for i, res := range s.resources {
+		sid := []string{"XX1", "X\"é <&> \\ \n"}[i%2] // uris that need escaping, too
+		row := map[string]any{"sid": sid, "price": "0.5", "count": int64(3), "extra": "dropped",
 			"subresource_uris": map[string]any{"a": "/b"}, "date_created": "Mon, 04 Mar 2024 00:00:00 +0000"}
 		for _, f := range res.spec.Fields {
 			top, _, _ := strings.Cut(f.Path, ".")

@@ -28,25 +28,26 @@ func (r *rendered) appendJSON(b []byte) ([]byte, error) {
 	b = append(b, '{')
 	var err error
 	for i, name := range r.c.res.top {
-		if b, err = appendField(b, i, name, r.c.renderField(name, r.c.res.topField[i], r.row)); err != nil {
+		field := r.c.res.topField[i]
+		if field != nil && (name == "uri" || name == "url" && r.c.res.v1) {
+			b = r.c.appendURI(appendKey(b, i, name), name == "url", r.row)
+			continue
+		}
+		if b, err = appendJSON(appendKey(b, i, name), r.c.renderField(name, field, r.row)); err != nil {
 			return b, err
 		}
 	}
 	return append(b, '}'), nil
 }
 
-// renderField is one top-level field; field says whether the resource
-// has a field of that name (not just nested fields under it).
+// renderField is one top-level field other than uri and url; field is
+// nil when the resource has no field of that name (only nested ones).
 func (c *call) renderField(name string, field *entities.Field, row map[string]any) any {
 	switch {
 	case field == nil:
 		return deepCopy(row[name]) // asType leaves values of no type as they are
 	case name == "account_sid" && c.account != "":
 		return c.account
-	case name == "uri":
-		return c.rowURI(row)
-	case name == "url" && c.res.v1:
-		return c.base + c.rowURI(row)
 	}
 	return asType(field.Type, deepCopy(row[name]))
 }
@@ -74,28 +75,44 @@ func asType(t entities.Type, v any) any {
 	return v
 }
 
-// rowURI fills the resource's uri template for row: the account from the
-// request, the key and the parents from the row (the request's values when
-// the row has none).
-func (c *call) rowURI(row map[string]any) string {
-	return expandFunc(c.res.uriPath, func(name string) string {
-		var v any
-		switch name {
-		case "AccountSid":
-			return c.account
-		case c.res.uriKey:
-			v = row[c.res.store.keyField]
-		default:
-			v = row[c.res.parentField(name)]
-		}
-		switch x := v.(type) {
-		case nil:
-			return c.params[name]
-		case string:
-			return x // what fmt.Sprint gives, without its cost
-		}
-		return fmt.Sprint(v)
-	})
+// appendURI appends, as a JSON string, the row's uri: the resource's uri
+// template filled with the account from the request, the key and the
+// parents from the row (the request's values when the row has none); for
+// url, after the scheme and host. It is written in place, not built as a
+// string per row.
+func (c *call) appendURI(b []byte, absolute bool, row map[string]any) []byte {
+	start := len(b)
+	b = append(b, '"')
+	if absolute {
+		b = append(b, c.base...)
+	}
+	b = appendExpand(b, c.res.uriPath, func(name string) string { return c.uriValue(name, row) })
+	if !plainASCII(b[start+1:]) { // rare: encoding/json escapes it
+		s := string(b[start+1:])
+		b, _ = appendStd(b[:start], s)
+		return b
+	}
+	return append(b, '"')
+}
+
+// uriValue is the value of a placeholder of the row's uri.
+func (c *call) uriValue(name string, row map[string]any) string {
+	var v any
+	switch name {
+	case "AccountSid":
+		return c.account
+	case c.res.uriKey:
+		v = row[c.res.store.keyField]
+	default:
+		v = row[c.res.parentField(name)]
+	}
+	switch x := v.(type) {
+	case nil:
+		return c.params[name]
+	case string:
+		return x // what fmt.Sprint gives, without its cost
+	}
+	return fmt.Sprint(v)
 }
 
 // parentField is the row field of parent placeholder name, its snake_case

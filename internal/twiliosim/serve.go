@@ -233,20 +233,6 @@ func appendObject(b []byte, m map[string]any) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// appendField appends the i-th member of an object.
-func appendField(b []byte, i int, k string, v any) ([]byte, error) {
-	if i > 0 {
-		b = append(b, ',')
-	}
-	var err error
-	if plainASCII(k) { // not through appendJSON: boxing k would allocate
-		b = append(append(append(b, '"'), k...), '"')
-	} else if b, err = appendStd(b, k); err != nil {
-		return b, err
-	}
-	return appendJSON(append(b, ':'), v)
-}
-
 func appendArray(b []byte, a []any) ([]byte, error) {
 	b = append(b, '[')
 	var err error
@@ -261,6 +247,25 @@ func appendArray(b []byte, a []any) ([]byte, error) {
 	return append(b, ']'), nil
 }
 
+// appendField appends the i-th member of an object.
+func appendField(b []byte, i int, k string, v any) ([]byte, error) {
+	return appendJSON(appendKey(b, i, k), v)
+}
+
+// appendKey appends the i-th member's name and colon; not through
+// appendJSON, as boxing k would allocate.
+func appendKey(b []byte, i int, k string) []byte {
+	if i > 0 {
+		b = append(b, ',')
+	}
+	if plainASCII(k) {
+		b = append(append(append(b, '"'), k...), '"')
+	} else {
+		b, _ = appendStd(b, k) // a string always encodes
+	}
+	return append(b, ':')
+}
+
 // appendStd appends v as encoding/json writes it.
 func appendStd(b []byte, v any) ([]byte, error) {
 	var buf bytes.Buffer
@@ -272,7 +277,7 @@ func appendStd(b []byte, v any) ([]byte, error) {
 
 // plainASCII reports whether encoding/json writes s as it is, in quotes:
 // printable ASCII other than the quote and the backslash.
-func plainASCII(s string) bool {
+func plainASCII[T string | []byte](s T) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
 			return false
