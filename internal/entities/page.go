@@ -44,7 +44,8 @@ type rowReader struct {
 	filter *fieldSet // nil: the filter is shown whole rows
 	key    *fieldSet // the key column, to find a resume anchor
 	whole  *fieldSet // every member
-	// A partial row is looked at and forgotten: its two maps are reused.
+	// A decoded object (Row's input) and a partial row are looked at and
+	// forgotten: their maps are reused.
 	scratchObj, scratchRow map[string]any
 }
 
