@@ -1,6 +1,7 @@
 package entities
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -100,13 +101,16 @@ func (x *Executor) byKey(ctx context.Context, e *Entity, q *query, addr address)
 // one, else at the next Twilio page; nil means the end.
 func (x *Executor) scan(ctx context.Context, e *Entity, q *query, addr address, pos position, want int) ([]any, *position, error) {
 	out := make([]any, 0, min(want, twilioMaxPage))
+	rd := newRowReader(e, q, addr)
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf) // the rows kept are decoded copies, not slices of buf
 	for {
-		page, next, err := x.fetchPage(ctx, e, q, addr, pos)
+		page, next, err := x.fetchPage(ctx, e, q, addr, pos, buf)
 		if err != nil {
 			return nil, nil, err
 		}
-		for i := resumeAt(e, page, pos); i < len(page); i++ {
-			if !q.match(page[i]) {
+		for i := rd.resumeAt(page, pos); i < len(page); i++ {
+			if !rd.matches(page[i]) {
 				continue
 			}
 			if len(out) == want {
@@ -114,7 +118,7 @@ func (x *Executor) scan(ctx context.Context, e *Entity, q *query, addr address, 
 				p.Offset, p.After = i, lastKey(e, out)
 				return out, &p, nil
 			}
-			out = append(out, page[i])
+			out = append(out, rd.row(page[i]))
 		}
 		// A cursor that does not move would loop until the deadline.
 		if next == nil || (next.Page == pos.Page && next.Token == pos.Token) {
@@ -135,23 +139,11 @@ func lastKey(e *Entity, rows []any) string {
 	return fmt.Sprint(rows[len(rows)-1].(map[string]any)[e.Key])
 }
 
-// resumeAt is where to start in a fetched page: right after the anchor row
-// when the page still holds it, else at the stored offset.
-func resumeAt(e *Entity, page []map[string]any, pos position) int {
-	if pos.After != "" {
-		for i, row := range page {
-			if fmt.Sprint(row[e.Key]) == pos.After {
-				return i + 1
-			}
-		}
-	}
-	return pos.Offset
-}
-
-// fetchPage reads one Twilio page. The next cursor is taken from the
-// envelope's Page and PageToken only; the URL itself is rebuilt from the
-// entity definition so a forged token cannot redirect the request.
-func (x *Executor) fetchPage(ctx context.Context, e *Entity, q *query, addr address, pos position) ([]map[string]any, *position, error) {
+// fetchPage reads one Twilio page, its rows left as raw JSON objects for a
+// rowReader. The next cursor is taken from the envelope's Page and
+// PageToken only; the URL itself is rebuilt from the entity definition so a
+// forged token cannot redirect the request.
+func (x *Executor) fetchPage(ctx context.Context, e *Entity, q *query, addr address, pos position, buf *bytes.Buffer) ([][]byte, *position, error) {
 	params := url.Values{}
 	for k, v := range q.params {
 		params[k] = v
@@ -163,21 +155,12 @@ func (x *Executor) fetchPage(ctx context.Context, e *Entity, q *query, addr addr
 			params.Set("PageToken", pos.Token)
 		}
 	}
-	body, err := x.call(ctx, http.MethodGet, e.Host, x.path(e.ListPath, addr), params, nil)
+	body, err := x.callRaw(ctx, http.MethodGet, e.Host, x.path(e.ListPath, addr), params, buf)
 	if err != nil {
 		return nil, nil, err
 	}
-	items, _ := body[e.ListKey].([]any)
-	if e.Paging == "single" {
-		items = []any{body}
-	}
-	rows := make([]map[string]any, 0, len(items))
-	for _, it := range items {
-		if m, ok := it.(map[string]any); ok {
-			rows = append(rows, e.withParents(e.Row(m), addr))
-		}
-	}
-	return rows, nextPosition(e, body, pos.Size), nil
+	items, env := e.splitPage(body)
+	return items, nextPosition(e, env, pos.Size), nil
 }
 
 // nextPosition reads the next cursor from next_page_uri (v2010) or

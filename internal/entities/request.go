@@ -1,6 +1,7 @@
 package entities
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
 )
@@ -72,12 +74,90 @@ func decodeInto(resp *http.Response, method, path string, v any) error {
 	dec := json.NewDecoder(io.LimitReader(resp.Body, maxResponseBytes))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil && err != io.EOF {
-		// The request succeeded; only a read is safe to repeat.
-		return &codes.Error{Code: codes.Unavailable, Retryable: method == http.MethodGet, Err: err,
-			HTTPStatus: resp.StatusCode, Message: fmt.Sprintf("%s %s: Twilio answered %d with a body that is not JSON",
-				method, path, resp.StatusCode)}
+		return notJSON(resp, method, path, err)
 	}
 	return nil
+}
+
+func notJSON(resp *http.Response, method, path string, err error) error {
+	// The request succeeded; only a read is safe to repeat.
+	return &codes.Error{Code: codes.Unavailable, Retryable: method == http.MethodGet, Err: err,
+		HTTPStatus: resp.StatusCode, Message: fmt.Sprintf("%s %s: Twilio answered %d with a body that is not JSON",
+			method, path, resp.StatusCode)}
+}
+
+// callRaw is call answering the raw JSON object, read into buf, for
+// callers that decode only the parts they need (a list page); nil stands
+// for what call answers as a nil map. The answer is valid until buf is
+// reused.
+func (x *Executor) callRaw(ctx context.Context, method, host, path string, query url.Values, buf *bytes.Buffer) ([]byte, error) {
+	resp, err := x.send(ctx, method, host, path, query, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return readObject(resp, method, path, buf)
+}
+
+// pageBuffers keeps page buffers between scans: a page of 1000 rows is
+// about a megabyte, which would otherwise be allocated for every page.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledBuffer = 8 << 20
+
+func putPageBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= maxPooledBuffer {
+		buf.Reset()
+		pageBuffers.Put(buf)
+	}
+}
+
+// readObject reads the answer as decodeBody would decode it, but keeps it
+// as JSON text: the same bodies are accepted and refused with the same
+// errors. The usual body, one valid object, costs one validating pass; any
+// other is handed to a json.Decoder, as before, to judge.
+func readObject(resp *http.Response, method, path string, buf *bytes.Buffer) ([]byte, error) {
+	if resp.StatusCode == http.StatusNoContent {
+		return nil, nil
+	}
+	buf.Reset()
+	if n := resp.ContentLength; n > 0 && n <= maxResponseBytes {
+		buf.Grow(int(n) + bytes.MinRead) // ReadFrom wants room to see the end
+	}
+	_, readErr := buf.ReadFrom(io.LimitReader(resp.Body, maxResponseBytes))
+	raw := buf.Bytes()
+	if readErr != nil || !validJSON(raw) {
+		var err error
+		if raw, err = firstValue(raw); readErr != nil && err != nil {
+			return nil, notJSON(resp, method, path, readErr) // the decoder would have met it too
+		}
+		if err != nil || raw == nil {
+			return nil, notJSONUnlessEOF(resp, method, path, err)
+		}
+	}
+	if raw = bytes.TrimSpace(raw); raw[0] != '{' {
+		// null decodes to a nil map; anything else is decodeBody's error.
+		var m map[string]any
+		return nil, notJSONUnlessEOF(resp, method, path, json.Unmarshal(raw, &m))
+	}
+	return raw, nil
+}
+
+// firstValue is the first JSON value of b, as json.Decoder reads it (it
+// ignores what follows); nil and io.EOF for a blank body.
+func firstValue(b []byte) ([]byte, error) {
+	var raw json.RawMessage
+	if err := json.NewDecoder(bytes.NewReader(b)).Decode(&raw); err != nil {
+		return nil, err
+	}
+	return raw, nil
+}
+
+func notJSONUnlessEOF(resp *http.Response, method, path string, err error) error {
+	if err == nil || err == io.EOF {
+		return nil
+	}
+	return notJSON(resp, method, path, err)
 }
 
 // path fills an entity path template: {AccountSid}, then the named values.

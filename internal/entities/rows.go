@@ -2,6 +2,7 @@ package entities
 
 import (
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -10,7 +11,11 @@ import (
 // timestamps as RFC 3339 UTC. Fields the catalogue does not know are kept
 // under their PascalCase name, so a newer Twilio field is not lost.
 func (e *Entity) Row(obj map[string]any) map[string]any {
-	row := make(map[string]any, len(obj))
+	return e.rowInto(make(map[string]any, len(obj)), obj)
+}
+
+// rowInto is Row writing into row, which the caller has emptied.
+func (e *Entity) rowInto(row, obj map[string]any) map[string]any {
 	for k, v := range obj {
 		if droppedFields[k] {
 			continue
@@ -33,7 +38,33 @@ func (e *Entity) put(row map[string]any, field string, v any) {
 		row[c.Name] = convert(c.Type, v)
 		return
 	}
-	row[ColumnName(field)] = v
+	row[unknownColumn(field)] = v
+}
+
+// unknownNames memoises ColumnName for the fields the catalogue does not
+// know, which every row of a page repeats. It is bounded: the names come
+// from Twilio's answers.
+var unknownNames = struct {
+	sync.RWMutex
+	m map[string]string
+}{m: map[string]string{}}
+
+const maxUnknownNames = 1024
+
+func unknownColumn(field string) string {
+	unknownNames.RLock()
+	name, ok := unknownNames.m[field]
+	unknownNames.RUnlock()
+	if ok {
+		return name
+	}
+	name = ColumnName(field)
+	unknownNames.Lock()
+	if len(unknownNames.m) < maxUnknownNames {
+		unknownNames.m[field] = name
+	}
+	unknownNames.Unlock()
+	return name
 }
 
 // convert normalises timestamps to RFC 3339 UTC; Twilio sends RFC 2822

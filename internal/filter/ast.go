@@ -101,6 +101,44 @@ func Conjuncts(e Expr) []Expr {
 	return append(Conjuncts(a.Left), Conjuncts(a.Right)...)
 }
 
+// ReadColumns lists the columns e reads, each once, in source order. ok is
+// false when e holds a node this function does not know: a caller that
+// reads only the listed columns of a row must then read the whole row.
+func ReadColumns(e Expr) (cols []string, ok bool) {
+	seen := map[string]bool{}
+	ok = walkColumns(e, func(c string) {
+		if !seen[c] {
+			seen[c] = true
+			cols = append(cols, c)
+		}
+	})
+	return cols, ok
+}
+
+func walkColumns(e Expr, use func(string)) bool {
+	switch n := e.(type) {
+	case *And:
+		return walkColumns(n.Left, use) && walkColumns(n.Right, use)
+	case *Or:
+		return walkColumns(n.Left, use) && walkColumns(n.Right, use)
+	case *Not:
+		return walkColumns(n.X, use)
+	case *Compare:
+		use(n.Column)
+	case *In:
+		use(n.Column)
+	case *Like:
+		use(n.Column)
+	case *IsNull:
+		use(n.Column)
+	case *Between:
+		use(n.Column)
+	default:
+		return false
+	}
+	return true
+}
+
 // String renders e as canonical SQL; see Expr.
 func (e *And) String() string {
 	return group(e.Left, isOr) + " AND " + group(e.Right, isAndOr)

@@ -12,7 +12,10 @@ import "unicode/utf8"
 // cannot. That keeps the worst case at O(len(s)·len(pattern)) steps instead
 // of the exponential blow-up of naive backtracking on patterns like %a%a%a%b.
 func likeMatch(s, pattern string) bool {
-	str, pat := runesOf(s), runesOf(pattern)
+	// Short values and patterns, the usual case, are decoded on the stack:
+	// LIKE runs once per row of a client-side filtered scan.
+	var sbuf, pbuf [64]rune
+	str, pat := appendRunes(sbuf[:0], s), appendRunes(pbuf[:0], pattern)
 	if fixedLength(pat) > len(str) {
 		return false
 	}
@@ -39,11 +42,10 @@ func likeMatch(s, pattern string) bool {
 	return pi == len(pat)
 }
 
-// runesOf decodes s into characters. An invalid byte becomes a negative
-// value unique to that byte, so it matches _ and itself but, unlike with
-// utf8.RuneError, not every other invalid byte.
-func runesOf(s string) []rune {
-	out := make([]rune, 0, len(s))
+// appendRunes appends the characters of s to out. An invalid byte becomes
+// a negative value unique to that byte, so it matches _ and itself but,
+// unlike with utf8.RuneError, not every other invalid byte.
+func appendRunes(out []rune, s string) []rune {
 	for i := 0; i < len(s); {
 		r, w := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && w == 1 {

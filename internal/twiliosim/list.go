@@ -26,17 +26,19 @@ func (s *Server) list(c *call) reply {
 	if err != nil {
 		return errorReply(err)
 	}
-	var matched []map[string]any
-	for _, rec := range c.res.store.table.snapshot() {
-		if c.inScope(rec.fields) && c.matchesFilters(rec.fields) {
-			matched = append(matched, rec.fields)
+	recs := c.res.store.table.snapshot()
+	page := make([]any, 0, min(w.size, len(recs)))
+	matched := 0 // rows before the page are counted, not kept
+	for _, rec := range recs {
+		if !c.inScope(rec.fields) || !c.matchesFilters(rec.fields) {
+			continue
 		}
+		if matched >= w.offset && matched < w.offset+w.size {
+			page = append(page, c.render(rec.fields))
+		}
+		matched++
 	}
-	page := []any{}
-	for i := w.offset; i < len(matched) && i < w.offset+w.size; i++ {
-		page = append(page, c.render(matched[i]))
-	}
-	more := w.offset+w.size < len(matched)
+	more := w.offset+w.size < matched
 	var env map[string]any
 	if c.res.spec.Paging == "meta" {
 		env = c.metaEnvelope(w, more)

@@ -19,10 +19,11 @@ type resource struct {
 	keyField string            // the row field keyParam names: sid, call_sid, country_code, ...
 	parents  map[string]string // parent placeholder → row field
 	fields   map[string]entities.Field
-	top      []string // top-level JSON names in spec order, for rendering
-	uriPath  string   // the template of a row's uri
-	uriKey   string   // the placeholder of uriPath that holds the row's key
-	v1       bool     // a v1 API: no account in the path, absolute URLs, meta paging
+	top      []string          // top-level JSON names, sorted as encoding/json writes them, for rendering
+	topField []*entities.Field // the field named top[i]; nil when only nested fields have that name
+	uriPath  string            // the template of a row's uri
+	uriKey   string            // the placeholder of uriPath that holds the row's key
+	v1       bool              // a v1 API: no account in the path, absolute URLs, meta paging
 	re       map[string]*regexp.Regexp
 }
 
@@ -39,6 +40,14 @@ func newResource(spec entities.Spec, h hooks, re map[string]*regexp.Regexp) *res
 			r.top = append(r.top, top)
 		}
 		compile(re, f.Pattern)
+	}
+	slices.Sort(r.top)
+	for _, name := range r.top {
+		var f *entities.Field
+		if v, ok := r.fields[name]; ok {
+			f = &v
+		}
+		r.topField = append(r.topField, f)
 	}
 	for _, list := range [][]entities.Param{spec.PathParams, spec.ListQuery, spec.GetQuery, spec.Create, spec.Update} {
 		for _, p := range list {

@@ -102,16 +102,20 @@ func (s *Server) find(path string) (*route, map[string]string) {
 
 // expand fills a template's placeholders from values.
 func expand(template string, values map[string]string) string {
-	var b strings.Builder
+	return string(appendExpand(nil, template, func(name string) string { return values[name] }))
+}
+
+// appendExpand appends the template with each placeholder (those
+// placeholders lists) filled with value's answer for its name.
+func appendExpand(b []byte, template string, value func(name string) string) []byte {
 	for {
 		open := strings.IndexByte(template, '{')
 		end := strings.IndexByte(template, '}')
 		if open < 0 || end < open {
-			b.WriteString(template)
-			return b.String()
+			return append(b, template...)
 		}
-		b.WriteString(template[:open])
-		b.WriteString(values[template[open+1:end]])
+		b = append(b, template[:open]...)
+		b = append(b, value(template[open+1:end])...)
 		template = template[end+1:]
 	}
 }

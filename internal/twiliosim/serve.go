@@ -7,6 +7,9 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
+	"sync"
 )
 
 // accountPattern is Twilio's AccountSid pattern, checked before auth so a
@@ -152,22 +155,133 @@ func (s *Server) write(w http.ResponseWriter, rep reply) {
 		w.WriteHeader(rep.status)
 		return
 	}
-	b, err := encode(rep.body)
+	buf := encodeBuffers.Get().(*[]byte)
+	b, err := appendJSON((*buf)[:0], rep.body)
 	if err != nil { // rows hold only JSON values; this is a bug, said plainly
 		rep = errorReply(&apiError{status: http.StatusInternalServerError, code: 20500, message: "twiliosim: " + err.Error()})
-		b, _ = encode(rep.body)
+		b, _ = appendJSON(b[:0], rep.body)
 	}
 	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(rep.status)
 	_, _ = w.Write(b)
+	if cap(b) <= maxPooledBuffer {
+		*buf = b
+		encodeBuffers.Put(buf)
+	}
 }
 
+// encodeBuffers keeps answer buffers between requests: a list page is
+// about a megabyte, which would otherwise be allocated (and grown) anew for
+// every page.
+var encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledBuffer = 8 << 20
+
 // encode writes JSON as Twilio does, with & < > left as they are (paging
-// URIs are full of &).
+// URIs are full of &). The output is encoding/json's, byte for byte.
 func encode(v any) ([]byte, error) {
+	return appendJSON(make([]byte, 0, 4096), v)
+}
+
+// appendJSON appends v as encoding/json (without HTML escaping) writes it.
+// A list page is a thousand maps of plain strings: those are written here,
+// without reflection; any other value, and any string that needs escaping,
+// is handed to encoding/json.
+func appendJSON(b []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case bool:
+		return strconv.AppendBool(b, x), nil
+	case int:
+		return strconv.AppendInt(b, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(b, x, 10), nil
+	case string:
+		if plainASCII(x) {
+			return append(append(append(b, '"'), x...), '"'), nil
+		}
+	case map[string]any:
+		if x != nil {
+			return appendObject(b, x)
+		}
+	case []any:
+		if x != nil {
+			return appendArray(b, x)
+		}
+	case *rendered:
+		return x.appendJSON(b)
+	}
+	return appendStd(b, v)
+}
+
+func appendObject(b []byte, m map[string]any) ([]byte, error) {
+	b = append(b, '{')
+	var err error
+	var small [32]string // a Twilio row's keys fit: no allocation to sort them
+	keys := small[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // encoding/json's order
+	for i, k := range keys {
+		if b, err = appendField(b, i, k, m[k]); err != nil {
+			return b, err
+		}
+	}
+	return append(b, '}'), nil
+}
+
+func appendArray(b []byte, a []any) ([]byte, error) {
+	b = append(b, '[')
+	var err error
+	for i, v := range a {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, err = appendJSON(b, v); err != nil {
+			return b, err
+		}
+	}
+	return append(b, ']'), nil
+}
+
+// appendField appends the i-th member of an object.
+func appendField(b []byte, i int, k string, v any) ([]byte, error) {
+	return appendJSON(appendKey(b, i, k), v)
+}
+
+// appendKey appends the i-th member's name and colon; not through
+// appendJSON, as boxing k would allocate.
+func appendKey(b []byte, i int, k string) []byte {
+	if i > 0 {
+		b = append(b, ',')
+	}
+	if plainASCII(k) {
+		b = append(append(append(b, '"'), k...), '"')
+	} else {
+		b, _ = appendStd(b, k) // a string always encodes
+	}
+	return append(b, ':')
+}
+
+// appendStd appends v as encoding/json writes it.
+func appendStd(b []byte, v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	err := enc.Encode(v)
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), err
+	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...), err
+}
+
+// plainASCII reports whether encoding/json writes s as it is, in quotes:
+// printable ASCII other than the quote and the backslash.
+func plainASCII[T string | []byte](s T) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
