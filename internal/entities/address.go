@@ -1,9 +1,7 @@
 package entities
 
 import (
-	"encoding/json"
 	"fmt"
-	"reflect"
 	"strings"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
@@ -133,33 +131,6 @@ func (e *Entity) keyFieldsOf() []string {
 		out = append(out, c.Field)
 	}
 	return out
-}
-
-// keyStructOf builds a struct type with one json.RawMessage field per key
-// field, tagged with its name: decoding Twilio's answer into it skips every
-// other field without allocating for it.
-func keyStructOf(fields []string) reflect.Type {
-	sf := make([]reflect.StructField, len(fields))
-	for i, f := range fields {
-		sf[i] = reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: reflect.TypeFor[json.RawMessage](),
-			Tag: reflect.StructTag(fmt.Sprintf("json:%q", f))}
-	}
-	return reflect.StructOf(sf)
-}
-
-// rowOfKey maps a decoded key struct (see keyStructOf) as Row would.
-func (e *Entity) rowOfKey(v reflect.Value) map[string]any {
-	obj := make(map[string]any, len(e.keyFields))
-	for i, f := range e.keyFields {
-		raw := v.Field(i).Interface().(json.RawMessage)
-		if raw == nil {
-			continue
-		}
-		if val, err := rawValue(raw); err == nil {
-			obj[f] = val
-		}
-	}
-	return e.Row(obj)
 }
 
 // keyOf is a row's key in the connector's output shape: {"Sid": …}, with

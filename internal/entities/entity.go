@@ -1,7 +1,6 @@
 package entities
 
 import (
-	"reflect"
 	"sort"
 	"strings"
 )
@@ -98,7 +97,6 @@ type Entity struct {
 	byField        map[string]*Column // Twilio field ("date_sent", "capabilities.sms") → column
 	flattened      map[string]bool    // Twilio fields whose object is flattened into columns
 	keyFields      []string           // Twilio fields of the key's columns (see keyFieldsOf)
-	keyType        reflect.Type       // decodes just keyFields (see keyStructOf)
 	parentPatterns map[string]string
 }
 

@@ -2,7 +2,7 @@ package entities
 
 import (
 	"bytes"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,13 +20,19 @@ var keyBodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // maxPooledBody keeps an unusually large answer's buffer out of the pool.
 const maxPooledBody = 64 << 10
 
-// decodeKeyInto reads the whole answer of a POST (bounded, and to EOF so
-// the connection is reused) and unmarshals it into v, a keyType value
-// whose fields are json.RawMessage copies, so the buffer can be reused.
-// An empty answer or a 204 leaves v as it is, as decodeInto does.
-func decodeKeyInto(resp *http.Response, method, path string, v any) error {
+var errNotObject = errors.New("the answer is not a JSON object")
+
+// readKey reads the whole answer of a create (bounded, and to EOF so the
+// connection is reused) and returns the row of its key fields only
+// (keyFields), as Row maps them: the other members of the row are skipped
+// by the raw walker instead of being decoded. Member names match as
+// encoding/json matches a struct's fields (case-insensitively, the last
+// duplicate winning). An empty answer, null or a 204 gives the row of no
+// fields.
+func (e *Entity) readKey(resp *http.Response, method, path string) (map[string]any, error) {
+	obj := make(map[string]any, len(e.keyFields))
 	if resp.StatusCode == http.StatusNoContent {
-		return nil
+		return e.Row(obj), nil
 	}
 	buf := keyBodies.Get().(*bytes.Buffer)
 	defer func() {
@@ -36,27 +42,35 @@ func decodeKeyInto(resp *http.Response, method, path string, v any) error {
 		}
 	}()
 	_, err := buf.ReadFrom(io.LimitReader(resp.Body, maxResponseBytes))
-	if err == nil && len(bytes.TrimSpace(buf.Bytes())) > 0 {
-		err = json.Unmarshal(buf.Bytes(), v)
+	body := bytes.TrimSpace(buf.Bytes())
+	if err == nil && len(body) > 0 && (!validJSON(body) || (body[0] != '{' && !bytes.Equal(body, []byte("null")))) {
+		err = errNotObject
 	}
 	if err != nil {
 		// The request succeeded; only a read is safe to repeat.
-		return &codes.Error{Code: codes.Unavailable, Retryable: method == http.MethodGet, Err: err,
+		return nil, &codes.Error{Code: codes.Unavailable, Retryable: method == http.MethodGet, Err: err,
 			HTTPStatus: resp.StatusCode, Message: fmt.Sprintf("%s %s: Twilio answered %d with a body that is not JSON",
 				method, path, resp.StatusCode)}
 	}
-	return nil
+	eachMember(body, func(key, val []byte) {
+		if f, ok := e.keyField(key); ok {
+			obj[f] = decodeValue(val)
+		}
+	})
+	return e.Row(obj), nil
 }
 
-// rawValue decodes one key field as a json.Decoder with UseNumber would;
-// keys are almost always plain strings, which are sliced directly.
-func rawValue(raw json.RawMessage) (any, error) {
-	if len(raw) >= 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 {
-		return string(raw[1 : len(raw)-1]), nil
+// keyField names the key field that the raw member name key (quotes
+// included) stands for, if any.
+func (e *Entity) keyField(key []byte) (string, bool) {
+	name := key[1 : len(key)-1]
+	if bytes.IndexByte(name, '\\') >= 0 {
+		name = []byte(decodeKey(key))
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var val any
-	err := dec.Decode(&val)
-	return val, err
+	for _, f := range e.keyFields {
+		if bytes.EqualFold(name, []byte(f)) {
+			return f, true
+		}
+	}
+	return "", false
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"reflect"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
 	"github.com/connectorworks/twilio-worker/internal/task"
@@ -68,11 +67,7 @@ func (x *Executor) createRow(ctx context.Context, e *Entity, path string, form u
 		return nil, err
 	}
 	defer resp.Body.Close()
-	key := reflect.New(e.keyType)
-	if err := decodeKeyInto(resp, http.MethodPost, path, key.Interface()); err != nil {
-		return nil, err
-	}
-	return e.rowOfKey(key.Elem()), nil
+	return e.readKey(resp, http.MethodPost, path)
 }
 
 func (x *Executor) update(ctx context.Context, e *Entity, t *task.Task) (task.Output, error) {

@@ -249,9 +249,7 @@ func (e *Entity) index() {
 			e.flattened[parent] = true
 		}
 	}
-	if e.keyFields = e.keyFieldsOf(); e.keyFields != nil {
-		e.keyType = keyStructOf(e.keyFields)
-	}
+	e.keyFields = e.keyFieldsOf()
 }
 
 // listFilters maps Twilio list query parameters onto the fields they filter,
