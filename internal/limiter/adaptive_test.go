@@ -20,13 +20,13 @@ func TestAdaptiveCap(t *testing.T) {
 		lo, hi  int
 		want    int
 	}{
-		// 1.5 × 1 250 × 0.16 s = 300: the bound a slow Twilio needs.
+		// 1.5 × 1 250 × 0.17 s = 319: a slow Twilio needs the bound.
 		{"nodes 50 at 150 ms, bound 300", 1250, 150 * ms, 10, 300, 300},
 		{"nodes 50 at 150 ms, bound 100", 1250, 150 * ms, 10, 100, 100},
-		{"nodes 50 at 40 ms", 1250, 40 * ms, 10, 300, 94},
-		{"nodes 100 answering at once", 2500, 0, 10, 100, 38},
-		{"nodes 100 at 2 ms", 2500, 2 * ms, 10, 100, 45},
-		{"halved by a 429", 625, 150 * ms, 10, 300, 150},
+		{"nodes 50 at 40 ms", 1250, 40 * ms, 10, 300, 113},
+		{"nodes 100 answering at once", 2500, 0, 10, 100, 75},
+		{"nodes 100 at 2 ms", 2500, 2 * ms, 10, 100, 83},
+		{"halved by a 429", 625, 150 * ms, 10, 300, 160},
 		{"one node, floor", 25, 100 * ms, 10, 100, 10},
 		{"one node, slow list pages", 25, 3 * time.Second, 10, 100, 100},
 		{"no rate limit", math.Inf(1), 150 * ms, 10, 100, 100},
@@ -161,14 +161,14 @@ func TestCapFollowsLatency(t *testing.T) {
 		d       time.Duration
 		lo, hi  int // the cap in force afterwards
 	}{
-		// 1.5 × 1 000 × 50 ms = 75; the first period sets it exactly.
-		{"40 ms", 1000, 40 * ms, 2 * time.Second, 75, 75},
-		// 1.5 × 1 000 × 160 ms = 240, reached within seconds.
-		{"150 ms", 1000, 150 * ms, 3 * time.Second, 238, 240},
-		// A 429 halves the rate: 120.
-		{"150 ms, rate halved", 500, 150 * ms, 3 * time.Second, 119, 120},
+		// 1.5 × 1 000 × 60 ms = 90; the first period sets it exactly.
+		{"40 ms", 1000, 40 * ms, 2 * time.Second, 90, 90},
+		// 1.5 × 1 000 × 170 ms = 255, reached within seconds.
+		{"150 ms", 1000, 150 * ms, 3 * time.Second, 253, 255},
+		// A 429 halves the rate: 128.
+		{"150 ms, rate halved", 500, 150 * ms, 3 * time.Second, 126, 128},
 		// Back to 40 ms: down by a tenth a period, so within 10 s.
-		{"40 ms again", 1000, 40 * ms, 10 * time.Second, 75, 77},
+		{"40 ms again", 1000, 40 * ms, 10 * time.Second, 90, 92},
 	}
 	for _, s := range steps {
 		budget.set(s.rps)
