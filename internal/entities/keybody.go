@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
+	"github.com/connectorworks/twilio-worker/internal/rawjson"
 )
 
 // keyBodies holds the buffers a create's answer is read into. A Messages
@@ -43,7 +44,7 @@ func (e *Entity) readKey(resp *http.Response, method, path string) (map[string]a
 	}()
 	_, err := buf.ReadFrom(io.LimitReader(resp.Body, maxResponseBytes))
 	body := bytes.TrimSpace(buf.Bytes())
-	if err == nil && len(body) > 0 && (!validJSON(body) || (body[0] != '{' && !bytes.Equal(body, []byte("null")))) {
+	if err == nil && len(body) > 0 && (!rawjson.Valid(body) || (body[0] != '{' && !bytes.Equal(body, []byte("null")))) {
 		err = errNotObject
 	}
 	if err != nil {
@@ -52,9 +53,9 @@ func (e *Entity) readKey(resp *http.Response, method, path string) (map[string]a
 			HTTPStatus: resp.StatusCode, Message: fmt.Sprintf("%s %s: Twilio answered %d with a body that is not JSON",
 				method, path, resp.StatusCode)}
 	}
-	eachMember(body, func(key, val []byte) {
+	rawjson.EachMember(body, func(key, val []byte) {
 		if f, ok := e.keyField(key); ok {
-			obj[f] = decodeValue(val)
+			obj[f] = rawjson.DecodeValue(val)
 		}
 	})
 	return e.Row(obj), nil
@@ -65,7 +66,7 @@ func (e *Entity) readKey(resp *http.Response, method, path string) (map[string]a
 func (e *Entity) keyField(key []byte) (string, bool) {
 	name := key[1 : len(key)-1]
 	if bytes.IndexByte(name, '\\') >= 0 {
-		name = []byte(decodeKey(key))
+		name = []byte(rawjson.Unquote(key))
 	}
 	for _, f := range e.keyFields {
 		if bytes.EqualFold(name, []byte(f)) {

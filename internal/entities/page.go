@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/connectorworks/twilio-worker/internal/filter"
+	"github.com/connectorworks/twilio-worker/internal/rawjson"
 )
 
 // splitPage splits a list answer (a JSON object, or nil) into its rows, as
@@ -12,19 +13,19 @@ import (
 func (e *Entity) splitPage(body []byte) (items [][]byte, env map[string]any) {
 	env = map[string]any{}
 	var list []byte
-	eachMember(body, func(key, val []byte) {
-		k := decodeKey(key)
+	rawjson.EachMember(body, func(key, val []byte) {
+		k := rawjson.Unquote(key)
 		if k == e.ListKey {
 			list = val // a repeated member: the last wins, as in a map
 		}
 		if k == "next_page_uri" || k == "meta" {
-			env[k] = decodeValue(val)
+			env[k] = rawjson.DecodeValue(val)
 		}
 	})
 	if e.Paging == "single" {
 		return [][]byte{body}, env
 	}
-	eachElement(list, func(it []byte) {
+	rawjson.EachElement(list, func(it []byte) {
 		if it[0] == '{' {
 			items = append(items, it)
 		}
@@ -173,13 +174,13 @@ func (fs *fieldSet) decide(field string) bool {
 // decode decodes the members of raw that fs keeps into obj, as
 // json.Decoder with UseNumber would decode them.
 func (fs *fieldSet) decode(obj map[string]any, raw []byte) {
-	eachMember(raw, func(key, val []byte) {
+	rawjson.EachMember(raw, func(key, val []byte) {
 		in := key[1 : len(key)-1]
-		if !plainText(in) { // rare: an escaped or invalid name
-			in = []byte(decodeKey(key))
+		if !rawjson.PlainText(in) { // rare: an escaped or invalid name
+			in = []byte(rawjson.Unquote(key))
 		}
 		if name, keep := fs.keeps(in); keep {
-			obj[name] = decodeValue(val)
+			obj[name] = rawjson.DecodeValue(val)
 		}
 	})
 }

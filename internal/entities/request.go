@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
+	"github.com/connectorworks/twilio-worker/internal/rawjson"
 )
 
 // maxResponseBytes bounds a Twilio response body (a page of 1000 rows is a
@@ -126,7 +127,7 @@ func readObject(resp *http.Response, method, path string, buf *bytes.Buffer) ([]
 	}
 	_, readErr := buf.ReadFrom(io.LimitReader(resp.Body, maxResponseBytes))
 	raw := buf.Bytes()
-	if readErr != nil || !validJSON(raw) {
+	if readErr != nil || !rawjson.Valid(raw) {
 		var err error
 		if raw, err = firstValue(raw); readErr != nil && err != nil {
 			return nil, notJSON(resp, method, path, readErr) // the decoder would have met it too

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"unicode/utf8"
+
+	"github.com/connectorworks/twilio-worker/internal/rawjson"
 )
 
 // rawFields holds the task object's top-level fields, undecoded, so each can
@@ -37,7 +39,7 @@ func readObject(data []byte) (rawFields, error) {
 	if err := checkDepth(data); err != nil {
 		return nil, err
 	}
-	if json.Valid(data) {
+	if rawjson.Valid(data) {
 		return splitValid(data)
 	}
 	return splitObject(data) // for its precise syntax errors

@@ -1,8 +1,9 @@
 package task
 
 import (
-	"bytes"
 	"encoding/json"
+
+	"github.com/connectorworks/twilio-worker/internal/rawjson"
 )
 
 // splitValid splits a JSON object that json.Valid accepted into its
@@ -12,77 +13,18 @@ import (
 // cost of decoding a task. The values alias data.
 func splitValid(data []byte) (rawFields, error) {
 	fields := rawFields{}
-	i := skipSpace(data, 0) + 1 // past the opening brace
-	for {
-		i = skipSpace(data, i)
-		switch data[i] {
-		case '}':
-			return fields, nil
-		case ',':
-			i = skipSpace(data, i+1)
+	dup, seen := "", false
+	rawjson.EachMember(data, func(key, val []byte) {
+		name := rawjson.Unquote(key)
+		if _, ok := fields[name]; ok && !seen {
+			dup, seen = name, true
 		}
-		end := stringEnd(data, i)
-		name, err := unquote(data[i:end])
-		if err != nil {
-			return nil, syntaxError(err, data)
-		}
-		i = skipSpace(data, skipSpace(data, end)+1) // past the colon
-		vend := valueEnd(data, i)
-		if _, dup := fields[name]; dup {
-			return nil, invalid("field %q appears more than once; give each field once", Clip(name))
-		}
-		fields[name] = json.RawMessage(data[i:vend])
-		i = vend
+		fields[name] = json.RawMessage(val)
+	})
+	if seen {
+		return nil, invalid("field %q appears more than once; give each field once", Clip(dup))
 	}
-}
-
-func skipSpace(data []byte, i int) int {
-	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// stringEnd returns the index just past the string that starts at i.
-func stringEnd(data []byte, i int) int {
-	for j := i + 1; j < len(data); j++ {
-		switch data[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
-	}
-	return len(data)
-}
-
-// valueEnd returns the index just past the value that starts at i.
-func valueEnd(data []byte, i int) int {
-	switch data[i] {
-	case '"':
-		return stringEnd(data, i)
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(data); j++ {
-			switch data[j] {
-			case '"':
-				j = stringEnd(data, j) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				if depth--; depth == 0 {
-					return j + 1
-				}
-			}
-		}
-		return len(data)
-	default: // a number, true, false or null
-		j := i
-		for j < len(data) && !bytes.ContainsRune([]byte(",}] \t\r\n"), rune(data[j])) {
-			j++
-		}
-		return j
-	}
+	return fields, nil
 }
 
 // decodeObject decodes a JSON object that json.Valid accepted into a map,
@@ -91,51 +33,12 @@ func valueEnd(data []byte, i int) int {
 // are sliced from data, and only nested objects and arrays go through
 // encoding/json, whose Decoder copies and regrows its buffer for every
 // value it reads.
-func decodeObject(data []byte) (map[string]any, error) {
+func decodeObject(data []byte) map[string]any {
 	m := map[string]any{}
-	i := skipSpace(data, 0) + 1 // past the opening brace
-	for {
-		i = skipSpace(data, i)
-		switch data[i] {
-		case '}':
-			return m, nil
-		case ',':
-			i = skipSpace(data, i+1)
-		}
-		end := stringEnd(data, i)
-		name, err := unquote(data[i:end])
-		if err != nil {
-			return nil, err
-		}
-		i = skipSpace(data, skipSpace(data, end)+1) // past the colon
-		vend := valueEnd(data, i)
-		if m[name], err = decodeValue(data[i:vend]); err != nil {
-			return nil, err
-		}
-		i = vend
-	}
-}
-
-// decodeValue decodes one valid JSON value as decodeObject does.
-func decodeValue(raw []byte) (any, error) {
-	switch raw[0] {
-	case '"':
-		return unquote(raw)
-	case 't':
-		return true, nil
-	case 'f':
-		return false, nil
-	case 'n':
-		return nil, nil
-	case '{', '[':
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber()
-		var v any
-		err := dec.Decode(&v)
-		return v, err
-	default:
-		return json.Number(raw), nil
-	}
+	rawjson.EachMember(data, func(key, val []byte) {
+		m[rawjson.Unquote(key)] = rawjson.DecodeValue(val)
+	})
+	return m
 }
 
 // stringValue returns the string raw holds when it is a JSON string; raw
@@ -144,16 +47,5 @@ func stringValue(raw []byte) (string, bool) {
 	if len(raw) == 0 || raw[0] != '"' {
 		return "", false
 	}
-	s, err := unquote(raw)
-	return s, err == nil
-}
-
-// unquote decodes a JSON string; most keys have no escapes.
-func unquote(s []byte) (string, error) {
-	if bytes.IndexByte(s, '\\') < 0 {
-		return string(s[1 : len(s)-1]), nil
-	}
-	var out string
-	err := json.Unmarshal(s, &out)
-	return out, err
+	return rawjson.Unquote(raw), true
 }

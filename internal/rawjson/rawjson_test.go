@@ -1,4 +1,4 @@
-package entities
+package rawjson
 
 import (
 	"encoding/json"
@@ -18,15 +18,15 @@ var validSeeds = []string{
 func TestValidJSON(t *testing.T) {
 	t.Parallel()
 	for _, s := range validSeeds {
-		if got, want := validJSON([]byte(s)), json.Valid([]byte(s)); got != want {
-			t.Errorf("validJSON(%q) = %v, json.Valid says %v", s, got, want)
+		if got, want := Valid([]byte(s)), json.Valid([]byte(s)); got != want {
+			t.Errorf("Valid(%q) = %v, json.Valid says %v", s, got, want)
 		}
 	}
 	for _, depth := range []int{maxDepth - 1, maxDepth, maxDepth + 1} {
 		for _, s := range []string{strings.Repeat("[", depth) + strings.Repeat("]", depth),
 			strings.Repeat(`{"a":`, depth-1) + "{}" + strings.Repeat("}", depth-1)} {
-			if got, want := validJSON([]byte(s)), json.Valid([]byte(s)); got != want {
-				t.Errorf("depth %d: validJSON = %v, json.Valid says %v", depth, got, want)
+			if got, want := Valid([]byte(s)), json.Valid([]byte(s)); got != want {
+				t.Errorf("depth %d: Valid = %v, json.Valid says %v", depth, got, want)
 			}
 		}
 	}
@@ -37,8 +37,8 @@ func FuzzValidJSON(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := validJSON([]byte(s)), json.Valid([]byte(s)); got != want {
-			t.Fatalf("validJSON(%q) = %v, json.Valid says %v", s, got, want)
+		if got, want := Valid([]byte(s)), json.Valid([]byte(s)); got != want {
+			t.Fatalf("Valid(%q) = %v, json.Valid says %v", s, got, want)
 		}
 	})
 }

@@ -1,4 +1,9 @@
-package entities
+// Package rawjson walks JSON text without decoding it: it splits objects
+// and arrays into their raw members, checks validity as json.Valid does,
+// and decodes single values as a json.Decoder with UseNumber does. The
+// task decoder and the LIST scan use it on hot paths where encoding/json's
+// maps, strings and per-byte state functions were most of the cost.
+package rawjson
 
 import (
 	"bytes"
@@ -13,30 +18,30 @@ import (
 // never fail; on text that is not valid JSON they stop early and never
 // read out of bounds.
 
-// eachMember calls f with the raw key (quotes included) and the raw value
+// EachMember calls f with the raw key (quotes included) and the raw value
 // of every member of the JSON object obj, in order. It does nothing when obj
 // is not an object.
-func eachMember(obj []byte, f func(key, val []byte)) {
-	i := skipSpace(obj, 0)
+func EachMember(obj []byte, f func(key, val []byte)) {
+	i := SkipSpace(obj, 0)
 	if i >= len(obj) || obj[i] != '{' {
 		return
 	}
 	i++
 	for {
-		i = skipSpace(obj, i)
+		i = SkipSpace(obj, i)
 		if i < len(obj) && obj[i] == ',' {
-			i = skipSpace(obj, i+1)
+			i = SkipSpace(obj, i+1)
 		}
 		if i >= len(obj) || obj[i] != '"' {
 			return // '}' or the end
 		}
-		kEnd := skipValue(obj, i)
-		j := skipSpace(obj, kEnd)
+		kEnd := SkipValue(obj, i)
+		j := SkipSpace(obj, kEnd)
 		if j >= len(obj) || obj[j] != ':' {
 			return
 		}
-		j = skipSpace(obj, j+1)
-		vEnd := skipValue(obj, j)
+		j = SkipSpace(obj, j+1)
+		vEnd := SkipValue(obj, j)
 		if vEnd == j {
 			return
 		}
@@ -45,23 +50,23 @@ func eachMember(obj []byte, f func(key, val []byte)) {
 	}
 }
 
-// eachElement calls f with every element of the JSON array arr. It does
+// EachElement calls f with every element of the JSON array arr. It does
 // nothing when arr is not an array.
-func eachElement(arr []byte, f func(val []byte)) {
-	i := skipSpace(arr, 0)
+func EachElement(arr []byte, f func(val []byte)) {
+	i := SkipSpace(arr, 0)
 	if i >= len(arr) || arr[i] != '[' {
 		return
 	}
 	i++
 	for {
-		i = skipSpace(arr, i)
+		i = SkipSpace(arr, i)
 		if i < len(arr) && arr[i] == ',' {
-			i = skipSpace(arr, i+1)
+			i = SkipSpace(arr, i+1)
 		}
 		if i >= len(arr) || arr[i] == ']' {
 			return
 		}
-		end := skipValue(arr, i)
+		end := SkipValue(arr, i)
 		if end == i {
 			return
 		}
@@ -70,22 +75,22 @@ func eachElement(arr []byte, f func(val []byte)) {
 	}
 }
 
-func skipSpace(b []byte, i int) int {
+func SkipSpace(b []byte, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
 		i++
 	}
 	return i
 }
 
-// skipValue returns the end of the value starting at b[i]: a string, an
+// SkipValue returns the end of the value starting at b[i]: a string, an
 // object or array (however deep), or a literal (number, true, false, null).
-func skipValue(b []byte, i int) int {
+func SkipValue(b []byte, i int) int {
 	if i >= len(b) {
 		return i
 	}
 	switch b[i] {
 	case '"':
-		return skipString(b, i)
+		return SkipString(b, i)
 	case '{', '[':
 		return skipNested(b, i)
 	}
@@ -103,8 +108,8 @@ func endsLiteral(c byte) bool {
 	return false
 }
 
-// skipString returns the index just after the string starting at b[i].
-func skipString(b []byte, i int) int {
+// SkipString returns the index just after the string starting at b[i].
+func SkipString(b []byte, i int) int {
 	for i++; i < len(b); i++ {
 		switch b[i] {
 		case '\\':
@@ -122,7 +127,7 @@ func skipNested(b []byte, i int) int {
 	for ; i < len(b); i++ {
 		switch b[i] {
 		case '"':
-			i = skipString(b, i) - 1
+			i = SkipString(b, i) - 1
 		case '{', '[':
 			depth++
 		case '}', ']':
@@ -134,15 +139,16 @@ func skipNested(b []byte, i int) int {
 	return len(b)
 }
 
-// plainText reports whether the inside of a JSON string decodes to itself:
+// PlainText reports whether the inside of a JSON string decodes to itself:
 // no escapes and valid UTF-8 (encoding/json replaces invalid bytes).
-func plainText(s []byte) bool {
+func PlainText(s []byte) bool {
 	return bytes.IndexByte(s, '\\') < 0 && utf8.Valid(s)
 }
 
-// decodeKey is the text of a raw JSON string (quotes included).
-func decodeKey(raw []byte) string {
-	if len(raw) >= 2 && plainText(raw[1:len(raw)-1]) {
+// Unquote is the text of a raw JSON string (quotes included), as
+// encoding/json decodes it.
+func Unquote(raw []byte) string {
+	if len(raw) >= 2 && PlainText(raw[1:len(raw)-1]) {
 		return string(raw[1 : len(raw)-1])
 	}
 	var s string
@@ -150,17 +156,17 @@ func decodeKey(raw []byte) string {
 	return s
 }
 
-// decodeValue decodes one raw JSON value exactly as a json.Decoder with
+// DecodeValue decodes one raw JSON value exactly as a json.Decoder with
 // UseNumber decodes it into an any: strings, json.Number, bools, nil, and
 // maps and slices for the rest. Scalars, which make up nearly every member
 // of a Twilio row, skip encoding/json.
-func decodeValue(raw []byte) any {
+func DecodeValue(raw []byte) any {
 	if len(raw) == 0 {
 		return nil
 	}
 	switch raw[0] {
 	case '"':
-		if len(raw) >= 2 && plainText(raw[1:len(raw)-1]) {
+		if len(raw) >= 2 && PlainText(raw[1:len(raw)-1]) {
 			return string(raw[1 : len(raw)-1])
 		}
 	case 't':
@@ -183,22 +189,22 @@ func decodeValue(raw []byte) any {
 // maxDepth is encoding/json's nesting limit: deeper text is not valid.
 const maxDepth = 10000
 
-// validJSON reports what json.Valid reports: whether b is one JSON value,
+// Valid reports what json.Valid reports: whether b is one JSON value,
 // with optional white space around it. It is a plain loop over the bytes
 // instead of encoding/json's per-byte state functions, several times
 // faster on a page of a thousand rows; FuzzValidJSON holds the two equal.
-func validJSON(b []byte) bool {
+func Valid(b []byte) bool {
 	var open []byte // the containers open around i: '{' or '['
 	i, ok := 0, true
 	for {
-		if i, ok = validValue(b, skipSpace(b, i), &open); !ok {
+		if i, ok = validValue(b, SkipSpace(b, i), &open); !ok {
 			return false
 		}
 		if i, ok = validAfter(b, i, &open); !ok {
 			return false
 		}
 		if len(open) == 0 {
-			return skipSpace(b, i) == len(b)
+			return SkipSpace(b, i) == len(b)
 		}
 	}
 }
@@ -215,7 +221,7 @@ func validValue(b []byte, i int, open *[]byte) (int, bool) {
 		if len(*open) >= maxDepth {
 			return i, false
 		}
-		j := skipSpace(b, i+1)
+		j := SkipSpace(b, i+1)
 		if j < len(b) && b[j] == c+2 { // '}' is '{'+2, ']' is '['+2
 			return j + 1, true
 		}
@@ -226,7 +232,7 @@ func validValue(b []byte, i int, open *[]byte) (int, bool) {
 				return j, false
 			}
 		}
-		return validValue(b, skipSpace(b, j), open)
+		return validValue(b, SkipSpace(b, j), open)
 	case '"':
 		return validString(b, i)
 	case 't':
@@ -244,7 +250,7 @@ func validValue(b []byte, i int, open *[]byte) (int, bool) {
 // of the outermost value.
 func validAfter(b []byte, i int, open *[]byte) (int, bool) {
 	for {
-		i = skipSpace(b, i)
+		i = SkipSpace(b, i)
 		n := len(*open)
 		if n == 0 {
 			return i, true
@@ -256,7 +262,7 @@ func validAfter(b []byte, i int, open *[]byte) (int, bool) {
 		switch b[i] {
 		case ',':
 			if top == '{' {
-				return validKey(b, skipSpace(b, i+1))
+				return validKey(b, SkipSpace(b, i+1))
 			}
 			return i + 1, true
 		case top + 2:
@@ -274,7 +280,7 @@ func validKey(b []byte, i int) (int, bool) {
 		return i, false
 	}
 	i, ok := validString(b, i)
-	if i = skipSpace(b, i); !ok || i >= len(b) || b[i] != ':' {
+	if i = SkipSpace(b, i); !ok || i >= len(b) || b[i] != ':' {
 		return i, false
 	}
 	return i + 1, true
