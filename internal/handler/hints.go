@@ -33,7 +33,8 @@ func hintFor(c codes.Code, retryable bool, op string) string {
 	case codes.Unimplemented:
 		return "This entity does not support this operation."
 	case codes.Unauthenticated:
-		return "Check the worker's Twilio account SID and auth token."
+		return "Check the worker's Twilio credentials: the account SID with its auth token, or the API key " +
+			"(TWILIO_API_KEY) with its secret."
 	case codes.PermissionDenied:
 		return "The Twilio account is not allowed to do this; check its permissions."
 	case codes.FailedPrecondition:
