@@ -27,6 +27,7 @@ type config struct {
 	warmup      int    // tasks of the unreported minimal run before round 1
 	only        string // "", pipeWorker or pipeMinimal
 	streams     int    // the minimal pipeline's StreamingPull streams
+	paced       bool   // the minimal pipeline POSTs at the worker's budget
 	workerBin   string
 	emulator    string // a running emulator's host:port; "" starts one
 	emulatorBin string
@@ -64,6 +65,8 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 		"emulator's JVM has compiled its hot paths (0: none)")
 	fs.StringVar(&c.only, "only", "", "run only this pipeline: worker or minimal")
 	fs.IntVar(&c.streams, "minimal-streams", 10, "StreamingPull streams of the minimal pipeline")
+	fs.BoolVar(&c.paced, "minimal-paced", false, "pace the minimal pipeline's POSTs at the worker's budget "+
+		"(nodes × 25/s), so that CPU per task is compared at the same rate (default: as fast as it can)")
 	fs.StringVar(&c.workerBin, "worker-bin", "", "worker binary to run (default: go build ./cmd/worker into a temp dir)")
 	fs.StringVar(&c.emulator, "emulator", "", "`HOST:PORT` of a running Pub/Sub emulator (default: start one; "+
 		"PUBSUB_EMULATOR_BIN names its binary)")
@@ -125,6 +128,13 @@ func (c *config) describe(emulator string) string {
 		inFlight = fmt.Sprint(c.maxInFlight)
 	}
 	return fmt.Sprintf("%d tasks per run, nodes %d (budget %d req/s), fake Twilio latency %v, "+
-		"worker max in flight %s, minimal streams %d, emulator %s",
-		c.tasks, c.nodes, c.budget(), c.latency, inFlight, c.streams, emulator)
+		"worker max in flight %s, minimal streams %d%s, emulator %s",
+		c.tasks, c.nodes, c.budget(), c.latency, inFlight, c.streams, c.pacing(), emulator)
+}
+
+func (c *config) pacing() string {
+	if c.paced {
+		return fmt.Sprintf(" paced at %d/s", c.budget())
+	}
+	return ""
 }

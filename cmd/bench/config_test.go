@@ -36,12 +36,12 @@ func TestParseConfigFlags(t *testing.T) {
 		return map[string]string{"PUBSUB_EMULATOR_BIN": "/opt/emu", "PUBSUB_EMULATOR_HOST": "127.0.0.1:1"}[k]
 	}
 	c, err := parseConfig(strings.Fields("bench --tasks 200 --nodes 50 --latency 150ms --max-in-flight 300 "+
-		"--rounds 3 --only minimal --minimal-streams 1 --worker-bin /w --json --warmup 0"), env, io.Discard)
+		"--rounds 3 --only minimal --minimal-streams 1 --minimal-paced --worker-bin /w --json --warmup 0"), env, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := config{tasks: 200, nodes: 50, latency: 150 * time.Millisecond, maxInFlight: 300, rounds: 3,
-		only: pipeMinimal, streams: 1, workerBin: "/w", emulatorBin: "/opt/emu", json: true, timeout: 30 * time.Minute}
+		only: pipeMinimal, streams: 1, paced: true, workerBin: "/w", emulatorBin: "/opt/emu", json: true, timeout: 30 * time.Minute}
 	if c != want {
 		t.Errorf("got %+v, want %+v", c, want)
 	}
@@ -76,5 +76,22 @@ func TestParseConfigHelp(t *testing.T) {
 	}
 	if !strings.Contains(usage.String(), "-max-in-flight") {
 		t.Errorf("usage lacks the flags:\n%s", usage.String())
+	}
+}
+
+// TestMinimalPace: MINIMAL_RATE paces the minimal pipeline one request at
+// a time; unset, it is not paced; anything but a positive integer fails.
+func TestMinimalPace(t *testing.T) {
+	if p, err := minimalPace(""); p != nil || err != nil {
+		t.Errorf(`minimalPace("") = %v, %v; want no limiter`, p, err)
+	}
+	p, err := minimalPace("2500")
+	if err != nil || p.Limit() != 2500 || p.Burst() != 1 {
+		t.Errorf(`minimalPace("2500") = %v, %v; want 2500/s, burst 1`, p, err)
+	}
+	for _, v := range []string{"0", "-5", "fast", "2.5"} {
+		if _, err := minimalPace(v); err == nil {
+			t.Errorf("minimalPace(%q) accepted", v)
+		}
 	}
 }

@@ -2,7 +2,7 @@
 // doing the same work.
 //
 //	bench [--tasks 20000] [--nodes 100] [--latency 0] [--max-in-flight N]
-//	      [--rounds 1] [--only worker|minimal] [--minimal-streams 10]
+//	      [--rounds 1] [--only worker|minimal] [--minimal-streams 10] [--minimal-paced]
 //	      [--worker-bin PATH] [--emulator HOST:PORT] [--json] [--timeout 30m]
 //
 // It starts the Pub/Sub emulator (unless --emulator names a running one;

@@ -60,7 +60,11 @@ func (b *bench) command(pipeline string, tp *topology, fakeURL string) (bin stri
 		"TWILIO_BASE_URL=" + fakeURL,
 	}
 	if pipeline == pipeMinimal {
-		return b.selfBin, []string{minimalCmd}, append(env, "MINIMAL_STREAMS="+strconv.Itoa(b.cfg.streams))
+		env = append(env, "MINIMAL_STREAMS="+strconv.Itoa(b.cfg.streams))
+		if b.cfg.paced {
+			env = append(env, "MINIMAL_RATE="+strconv.Itoa(b.cfg.budget()))
+		}
+		return b.selfBin, []string{minimalCmd}, env
 	}
 	// HTTP_ADDR: any free port, as the default :8080 may be taken.
 	// PREFLIGHT=false: the fake answers Messages creates only, not the account.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"cloud.google.com/go/pubsub/v2"
+	"golang.org/x/time/rate"
 )
 
 // minimalCmd is the first argument that makes the binary the minimal
@@ -31,15 +32,21 @@ type minimal struct {
 	url        string // the account's Messages.json
 	sid, token string
 	pub        *pubsub.Publisher
+	pace       *rate.Limiter // nil: as fast as it can
 }
 
 // runMinimal is the minimal pipeline, configured by the environment the
 // worker gets (PUBSUB_EMULATOR_HOST is read by the Pub/Sub client itself)
-// plus MINIMAL_STREAMS. It runs until ctx ends.
+// plus MINIMAL_STREAMS and, to pace its POSTs, MINIMAL_RATE (requests per
+// second, one at a time). It runs until ctx ends.
 func runMinimal(ctx context.Context, getenv func(string) string) error {
 	streams, err := strconv.Atoi(getenv("MINIMAL_STREAMS"))
 	if err != nil || streams < 1 {
 		return fmt.Errorf("MINIMAL_STREAMS %q: want a positive integer", getenv("MINIMAL_STREAMS"))
+	}
+	pace, err := minimalPace(getenv("MINIMAL_RATE"))
+	if err != nil {
+		return err
 	}
 	ps, err := pubsub.NewClient(ctx, getenv("GOOGLE_CLOUD_PROJECT"))
 	if err != nil {
@@ -47,13 +54,25 @@ func runMinimal(ctx context.Context, getenv func(string) string) error {
 	}
 	defer ps.Close()
 	m := &minimal{http: minimalHTTPClient(), sid: getenv("TWILIO_ACCOUNT_SID"), token: getenv("TWILIO_AUTH_TOKEN"),
-		pub: ps.Publisher(getenv("RESULT_TOPIC"))}
+		pub: ps.Publisher(getenv("RESULT_TOPIC")), pace: pace}
 	m.url = strings.TrimSuffix(getenv("TWILIO_BASE_URL"), "/") + "/2010-04-01/Accounts/" + m.sid + "/Messages.json"
 	defer m.pub.Stop()
 	sub := ps.Subscriber(getenv("TASK_SUBSCRIPTION"))
 	sub.ReceiveSettings.NumGoroutines = streams
 	sub.ReceiveSettings.MaxOutstandingMessages = minimalOutstanding
 	return sub.Receive(ctx, m.handle)
+}
+
+// minimalPace is the limiter MINIMAL_RATE asks for; "" means none.
+func minimalPace(v string) (*rate.Limiter, error) {
+	if v == "" {
+		return nil, nil
+	}
+	r, err := strconv.Atoi(v)
+	if err != nil || r < 1 {
+		return nil, fmt.Errorf("MINIMAL_RATE %q: want a positive integer (requests per second)", v)
+	}
+	return rate.NewLimiter(rate.Limit(r), 1), nil
 }
 
 // minimalHTTPClient keeps an idle connection for every message that can
@@ -99,6 +118,11 @@ func (m *minimal) create(ctx context.Context, task []byte) (string, error) {
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(m.sid, m.token)
+	if m.pace != nil {
+		if err := m.pace.Wait(ctx); err != nil {
+			return "", err
+		}
+	}
 	resp, err := m.http.Do(req)
 	if err != nil {
 		return "", err
