@@ -106,6 +106,11 @@ func (a *adaptive) updateOthers(now time.Time) {
 		a.others = float64(a.periodOthers)
 	case a.reported:
 		a.others += adaptFall * (float64(a.periodOthers) - a.others)
+		// The decay only approaches the report; without the snap the
+		// ceiling of 3.0000000000000018 would cost a slot for good.
+		if a.others-float64(a.periodOthers) < 0.5 {
+			a.others = float64(a.periodOthers)
+		}
 	case now.Sub(a.othersAt) >= othersLapse:
 		a.others = 0
 		return

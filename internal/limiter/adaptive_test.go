@@ -231,3 +231,23 @@ func TestCapLeavesRoomForOthers(t *testing.T) {
 		}
 	}
 }
+
+// TestCapRecoversWhileReported: when Twilio keeps reporting fewer other
+// clients, the cap comes all the way back, not to one below (the decay
+// alone only approaches the report, and its ceiling stayed a slot high).
+func TestCapRecoversWhileReported(t *testing.T) {
+	clock := &fakeClock{t: t0}
+	base := &latencyBase{clock: clock, latency: 150 * time.Millisecond}
+	tr := NewTransport(base, Config{MaxInFlight: 100, MinInFlight: 10, Budget: &rateBudget{rps: 1000}})
+	tr.now = clock.Now
+	base.concurrent = "41" // 40 others
+	sendFor(t, tr, clock, 300*time.Millisecond)
+	base.concurrent = "4" // 3 others from now on
+	if got := sendFor(t, tr, clock, 30*time.Second); got != 97 {
+		t.Errorf("cap %d with 3 others reported, want 97", got)
+	}
+	base.concurrent = "1" // only this worker's request
+	if got := sendFor(t, tr, clock, 30*time.Second); got != 100 {
+		t.Errorf("cap %d with no others reported, want 100", got)
+	}
+}
