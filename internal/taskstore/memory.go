@@ -74,6 +74,7 @@ type Memory struct {
 	bytes      int
 	tombs      *tombstones
 	topAttempt int32 // the largest attempt count ever granted, for fencing
+	slots      int   // positions the full tier may use: maxRef+1 (tests lower it)
 	closed     bool
 }
 
@@ -119,7 +120,7 @@ func NewMemory(now func() time.Time, opts ...Option) *Memory {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Memory{now: now, epoch: now(), opts: buildOptions(opts), hash: newHasher()}
+	s := &Memory{now: now, epoch: now(), opts: buildOptions(opts), hash: newHasher(), slots: maxRef + 1}
 	s.reset()
 	return s
 }
@@ -172,8 +173,8 @@ func (s *Memory) Begin(_ context.Context, taskID string, lease time.Duration) (C
 	if e.is(flagSent) {
 		e.flags = e.flags&^flagSent | flagSentBefore
 	}
-	e.leaseUntil = now + int64(lease)
-	e.expires = now + int64(max(s.opts.retention, lease))
+	e.leaseUntil = after(now, lease)
+	e.expires = after(now, max(s.opts.retention, lease))
 	claim := Claim{State: state, Attempt: int(e.attempt), Sent: e.is(flagSentBefore)}
 	s.written(i, now)
 	return claim, nil
@@ -216,8 +217,8 @@ func (s *Memory) extend(op, taskID string, attempt int, lease time.Duration, set
 	if e.is(flagDone) || int(e.attempt) != attempt || now >= e.leaseUntil {
 		return ErrLeaseLost
 	}
-	e.leaseUntil = now + int64(lease)
-	e.expires = now + int64(max(s.opts.retention, lease))
+	e.leaseUntil = after(now, lease)
+	e.expires = after(now, max(s.opts.retention, lease))
 	e.flags = e.flags&^clear | set
 	s.written(i, now)
 	return nil
@@ -251,7 +252,7 @@ func (s *Memory) Finish(_ context.Context, taskID string, result []byte, ttl tim
 	e := &s.entries[i]
 	e.flags |= flagDone
 	e.result = string(result)
-	e.expires = now + int64(ttl)
+	e.expires = after(now, ttl)
 	s.bytes += len(result)
 	s.written(i, now)
 	return nil, nil
@@ -330,20 +331,16 @@ func (s *Memory) live(k key, now int64) int32 {
 // may have sent, so that the next Begin reports Abandoned (revived), with
 // Sent then. The caller fills in the rest and calls written.
 func (s *Memory) create(k key, now int64) (i int32, revived bool, err error) {
+	// The slot first: a tombstone taken for a record that then finds no
+	// room would lose its sent mark.
+	if i = s.slot(now); i == none {
+		return none, false, errFull
+	}
 	attempt, sent, revived := s.tombs.take(k, now)
 	if attempt >= maxTombAttempt {
 		// The tombstone lost count: fence above every attempt ever
 		// granted, so that no lapsed attempt can pass for the new one.
 		attempt = s.topAttempt
-	}
-	switch i = s.free; {
-	case i != none:
-		s.free = s.entries[i].next
-	case len(s.entries) > maxRef:
-		return none, false, errFull
-	default:
-		s.entries = append(s.entries, entry{})
-		i = int32(len(s.entries) - 1)
 	}
 	e := entry{key: k, leaseUntil: math.MinInt64, prev: none, next: none, attempt: attempt}
 	if sent {
@@ -354,6 +351,35 @@ func (s *Memory) create(k key, now int64) (i int32, revived bool, err error) {
 	s.count++
 	s.bytes += entryOverhead
 	return i, revived, nil
+}
+
+// slot returns a free position in the full tier, evicting (expired
+// records, then the oldest) to make one if the tier is at its size limit;
+// none when every record holds a live lease.
+func (s *Memory) slot(now int64) int32 {
+	if s.free == none && len(s.entries) >= s.slots {
+		s.evict(none, now, s.slots-1)
+	}
+	switch i := s.free; {
+	case i != none:
+		s.free = s.entries[i].next
+		return i
+	case len(s.entries) >= s.slots:
+		return none
+	default:
+		s.entries = append(s.entries, entry{})
+		return int32(len(s.entries) - 1)
+	}
+}
+
+// after is the instant d after now, in the store's nanoseconds, saturating
+// instead of wrapping: a RESULT_TTL of centuries must mean "kept", not
+// "already expired".
+func after(now int64, d time.Duration) int64 {
+	if d > 0 && now > math.MaxInt64-int64(d) {
+		return math.MaxInt64
+	}
+	return now + int64(d)
 }
 
 // errFull is what Begin and Finish return when the full tier cannot take
@@ -369,7 +395,7 @@ func (s *Memory) written(i int32, now int64) {
 		s.unlink(i)
 		s.link(i)
 	}
-	s.evict(i, now)
+	s.evict(i, now, s.opts.maxEntries)
 }
 
 // evict brings the full tier back under its bounds, oldest records first,
@@ -378,12 +404,14 @@ func (s *Memory) written(i int32, now int64) {
 // skipped (moved to the back, where it no longer holds up the scan), and
 // the others leave a tombstone, which keeps their sent mark and fences
 // their lapsed attempts off.
-func (s *Memory) evict(keep int32, now int64) {
+// It keeps at most limit records: the entry bound, or one fewer than the
+// tier has positions when a record is about to be created in a full tier.
+func (s *Memory) evict(keep int32, now int64, limit int) {
 	for steps := s.count; steps > 0 && s.oldest != none; steps-- {
 		i := s.oldest
 		e := &s.entries[i]
 		expired := now >= e.expires
-		if !expired && s.count <= s.opts.maxEntries && s.bytes <= s.opts.maxBytes {
+		if !expired && s.count <= limit && s.bytes <= s.opts.maxBytes {
 			return
 		}
 		switch {

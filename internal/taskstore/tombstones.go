@@ -138,7 +138,14 @@ func (t *tombstones) expired(pos int, now int64) bool {
 // to fit 136 years in 4 bytes: a tombstone may outlive its record by less
 // than a second, never expire before it.
 func tombExpiry(ns int64) uint32 {
-	return uint32(min(max((ns+int64(time.Second)-1)/int64(time.Second), 0), math.MaxUint32))
+	if ns <= 0 {
+		return 0
+	}
+	secs := ns / int64(time.Second) // rounded up below without overflowing
+	if ns%int64(time.Second) != 0 {
+		secs++
+	}
+	return uint32(min(secs, math.MaxUint32))
 }
 
 // pop drops the oldest position: its tombstone, unless it is a hole or the
