@@ -108,13 +108,14 @@ func newTaskHandler(cfg *Config, token secret.String, stack http.RoundTripper, s
 
 // runningTasks is how many tasks may run the executor at once: the requests
 // the in-flight cap's upper bound allows (the cap in force can grow to it
-// whenever Twilio slows down), plus a tenth of a second of budget waiting
-// for its tokens (Little's law: the cap covers the requests Twilio is
-// answering; the queue in front of the limiter only needs to keep it fed).
-// More would only hold memory.
+// whenever Twilio slows down), plus 40 ms of budget waiting for its tokens
+// (Little's law: the cap covers the requests Twilio is answering; the queue
+// in front of the limiter only needs to keep it fed). More only holds
+// memory: in cmd/bench at 100 nodes, a tenth of a second ran no faster and
+// held 17 MB more (each running task is a goroutine with a deep stack).
 func runningTasks(cfg *Config) int {
 	lc := limiterConfig(cfg)
-	return lc.MaxInFlight + max(int(lc.RPS)/10, 16)
+	return lc.MaxInFlight + max(int(lc.RPS)/25, 16)
 }
 
 // openStore opens the task store named by --task-store.

@@ -120,11 +120,11 @@ func (a *adapter) publish(ctx context.Context, m *handler.Message, res *task.Res
 
 // receiveSettings sizes flow control from the rate budget: the worker holds
 // what the budget can serve soon, the tasks allowed to run (runningTasks:
-// the in-flight cap's bound and a tenth of a second of budget) plus a
-// fifth of a second of budget queued behind them (at least 64 tasks),
-// bounded in bytes too. Half a second held 20 MB more at 100 nodes (each
-// held message is a waiting goroutine of the client) and ran no faster in
-// cmd/bench.
+// the in-flight cap's bound and 40 ms of budget) plus 50 ms of budget
+// queued behind them (at least 64 tasks), bounded in bytes too. In
+// cmd/bench at 100 nodes, a fifth of a second queued (with a tenth running)
+// held 17 MB more and ran no faster; half a second held 20 MB more again
+// (each held message is a waiting goroutine of the client).
 // Pub/Sub refills a freed slot within milliseconds, so the queue never runs
 // dry; holding more only costs memory (each task held is two goroutines of
 // the client and its state: ~45 KB, measured) and delays the other workers
@@ -136,7 +136,7 @@ func receiveSettings(cfg *Config) pubsub.ReceiveSettings {
 	lc := limiterConfig(cfg)
 	rps := int(lc.RPS)
 	s := pubsub.DefaultReceiveSettings
-	s.MaxOutstandingMessages = max(rps/5+runningTasks(cfg), 64)
+	s.MaxOutstandingMessages = max(rps/20+runningTasks(cfg), 64)
 	// Task, store calls, a wait on another attempt and two publishes.
 	s.MaxExtension = cfg.TaskTimeout + cfg.ShutdownGrace + 4*time.Minute
 	// A task message may be 10 MB; a larger one is admitted as if it were
