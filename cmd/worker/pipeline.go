@@ -98,6 +98,7 @@ func newTaskHandler(cfg *Config, token secret.String, stack http.RoundTripper, s
 	idem := handler.IdempotencyConfig{
 		ResultTTL:      cfg.ResultTTL,
 		InProgressWait: cfg.InProgressWait,
+		TaskTimeout:    cfg.TaskTimeout,
 		Canonical:      exec.Canonical,
 		Logger:         log,
 	}

@@ -41,7 +41,7 @@ type attempt struct {
 // run runs the attempt the caller holds a lease for (granted by a Begin
 // called at begun) and records its end.
 func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next Func, m *Message, n int, begun time.Time, unsafe bool) (*task.Result, error) {
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := c.runContext(ctx)
 	defer cancel()
 	a := &attempt{c: c, store: store, id: m.TaskID(), n: n, cancel: cancel}
 	a.held(begun)
@@ -77,6 +77,15 @@ func (c IdempotencyConfig) run(ctx context.Context, store taskstore.Store, next 
 		err = errors.Join(err, aerr)
 	}
 	return r, err
+}
+
+// runContext is the context of one attempt's run: canceled when the lease
+// is lost, and ending at the task deadline (TaskTimeout) if there is one.
+func (c IdempotencyConfig) runContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if c.TaskTimeout > 0 {
+		return context.WithTimeout(ctx, c.TaskTimeout)
+	}
+	return context.WithCancel(ctx)
 }
 
 // answer records r and returns the task's one answer. When r cannot be

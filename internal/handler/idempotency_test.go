@@ -280,6 +280,34 @@ func TestIdempotencyNewSucceeds(t *testing.T) {
 	checkRecorded(t, store.finished[0], got)
 }
 
+// TestIdempotencyTaskTimeout: with TaskTimeout, the run's context carries
+// the task deadline (the attempt's own context, so that a Timeout further in
+// adds none); without it, none.
+func TestIdempotencyTaskTimeout(t *testing.T) {
+	t.Parallel()
+	for _, d := range []time.Duration{0, time.Hour} {
+		store := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}}
+		var at time.Time
+		var has bool
+		next := func(ctx context.Context, _ *handler.Message) (*task.Result, error) {
+			at, has = ctx.Deadline()
+			return succeeded(), nil
+		}
+		cfg := idemCfg
+		cfg.TaskTimeout = d
+		start := time.Now()
+		if _, err := handler.Idempotency(store, cfg)(next)(context.Background(), msg(createTask)); err != nil {
+			t.Fatalf("TaskTimeout %v: %v", d, err)
+		}
+		switch {
+		case d == 0 && has:
+			t.Errorf("TaskTimeout 0: the run has deadline %v; want none", at)
+		case d > 0 && (!has || at.Before(start.Add(d)) || at.After(time.Now().Add(d))):
+			t.Errorf("TaskTimeout %v: deadline %v (set %v); want %v after the call", d, at, has, d)
+		}
+	}
+}
+
 // TestEncodedIsTheRecordedJSON: the adapter publishes the bytes the store
 // recorded for the result (marshalled once), and marshals any other
 // result itself.

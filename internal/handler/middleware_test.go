@@ -167,6 +167,31 @@ func TestTimeout(t *testing.T) {
 	}
 }
 
+// TestTimeoutKeepsEarlierDeadline: a deadline already no later than Timeout's
+// own is passed on in the same context (no context of its own); a later one
+// is shortened.
+func TestTimeoutKeepsEarlierDeadline(t *testing.T) {
+	t.Parallel()
+	var seen context.Context
+	probe := func(ctx context.Context, _ *handler.Message) (*task.Result, error) {
+		seen = ctx
+		return &task.Result{}, nil
+	}
+	early, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	handler.Timeout(time.Hour)(probe)(early, msg("{}"))
+	if seen != early {
+		t.Errorf("Timeout(1h) under a 1 min deadline made a context of its own; want the caller's")
+	}
+	late, cancel := context.WithTimeout(context.Background(), 2*time.Hour)
+	defer cancel()
+	start := time.Now()
+	handler.Timeout(time.Hour)(probe)(late, msg("{}"))
+	if at, ok := seen.Deadline(); !ok || at.After(time.Now().Add(time.Hour)) || at.Before(start.Add(time.Hour)) {
+		t.Errorf("Timeout(1h) under a 2 h deadline: deadline %v (set %v), want one hour after the call", at, ok)
+	}
+}
+
 // TestNew checks the core Func alone: it hands back the partial result with
 // the error, leaving classification to Classify.
 func TestNew(t *testing.T) {
