@@ -77,7 +77,7 @@ func oversizedLine(l taskLine) []byte {
 		Error: &task.ErrorInfo{Code: codes.InvalidArgument, Message: fmt.Sprintf("task message (line %d) is %d bytes; "+
 			"Pub/Sub carries at most %d bytes (10 MB) in one publish request, message attributes included, so it "+
 			"was not sent: shrink connectorInputPayload", l.n, l.size, maxLineBytes)}}
-	data, _ := json.Marshal(r) // a Result always marshals
+	data, _ := r.JSON() // no payload: cannot fail
 	return data
 }
 

@@ -2,7 +2,6 @@ package handler
 
 import (
 	"context"
-	"encoding/json"
 	"sync"
 
 	"github.com/connectorworks/twilio-worker/internal/task"
@@ -33,13 +32,13 @@ type Message struct {
 
 // Encoded returns r as JSON: the very bytes the task store recorded when r
 // is the result Idempotency recorded for this message, so the result is
-// marshalled once, not twice; otherwise json.Marshal(r). The middleware
+// marshalled once, not twice; otherwise r.JSON(). The middleware
 // and the adapter run on one goroutine per message, one after the other.
 func (m *Message) Encoded(r *task.Result) ([]byte, error) {
 	if r != nil && m.encoded.r == r {
 		return m.encoded.data, nil
 	}
-	return json.Marshal(r)
+	return r.JSON()
 }
 
 // recordEncoded remembers data as r's JSON for Encoded. r must not change

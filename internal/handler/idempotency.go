@@ -204,7 +204,7 @@ func (c IdempotencyConfig) finish(ctx context.Context, store taskstore.Store, m 
 
 // record is finish that also reports whether the store holds the answer.
 func (c IdempotencyConfig) record(ctx context.Context, store taskstore.Store, m *Message, r *task.Result) (*task.Result, bool) {
-	data, err := json.Marshal(r)
+	data, err := r.JSON()
 	var earlier []byte
 	if err == nil {
 		m.recordEncoded(r, data)
