@@ -299,3 +299,50 @@ func TestIdempotencyOneRenewerForAllAttempts(t *testing.T) {
 		t.Errorf("%d timers pending after the last attempt ended; want the ticker stopped", n)
 	}
 }
+
+// blockingRenew is a store whose Renew waits for its context to end and
+// reports why it ended.
+type blockingRenew struct {
+	*fakeStore
+	renewing chan struct{}
+	ended    chan error
+}
+
+func (s *blockingRenew) Renew(ctx context.Context, _ string, _ int, _ time.Duration) error {
+	close(s.renewing)
+	<-ctx.Done()
+	s.ended <- ctx.Err()
+	return ctx.Err()
+}
+
+// TestIdempotencyStopCancelsRenewal: when the attempt ends, a renewal still
+// waiting for the store is canceled (not left to its timeout), and the
+// handler returns only after it has ended, so no renewal of the attempt
+// reaches the store afterwards.
+func TestIdempotencyStopCancelsRenewal(t *testing.T) {
+	t.Parallel()
+	fs := &fakeStore{claim: taskstore.Claim{State: taskstore.New, Attempt: 1}}
+	store := &blockingRenew{fakeStore: fs, renewing: make(chan struct{}), ended: make(chan error, 1)}
+	cfg, fc := onFakeClock(fs)
+	cfg.StoreTimeout = time.Hour // only a cancel can end the renewal within the test
+	g := newGate(false, succeeded(), nil)
+	done := goHandle(handler.Idempotency(store, cfg)(g.fn), msg(getTask))
+	waitSignal(t, g.started, "start")
+	waitPending(t, fc, 1)
+	next, _ := fc.Next()
+	fc.Advance(next.Sub(fc.Now()))
+	waitSignal(t, store.renewing, "Renew")
+	close(g.release)
+	o := result(t, done)
+	select {
+	case err := <-store.ended:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("the renewal ended with %v; want it canceled", err)
+		}
+	default:
+		t.Fatal("the handler returned while a renewal was still waiting for the store")
+	}
+	if o.err != nil || o.r == nil {
+		t.Errorf("got %+v, %v; want the inner result", o.r, o.err)
+	}
+}

@@ -29,11 +29,49 @@ type renewer struct {
 	done   chan struct{} // closed by the running loop when it has stopped its ticker
 }
 
-// renewal is one attempt's registration.
+// renewal is one attempt's registration. Its context for the store is
+// made only when a renewal runs: most attempts end before the first one,
+// and a context per task cost CPU for nothing.
 type renewal struct {
-	ctx    context.Context // ends when the attempt stops renewing
-	cancel context.CancelFunc
-	busy   sync.Mutex // held while the attempt's lease is being renewed
+	values  context.Context // the attempt's context, for its values only
+	busy    sync.Mutex      // held while the attempt's lease is being renewed
+	mu      sync.Mutex      // guards stopped and cancel
+	stopped bool            // the attempt stopped renewing
+	cancel  context.CancelFunc
+}
+
+// start makes the context of one renewal, or reports false once the
+// attempt has stopped renewing.
+func (rn *renewal) start(d time.Duration) (context.Context, bool) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(rn.values), d)
+	rn.mu.Lock()
+	defer rn.mu.Unlock()
+	if rn.stopped {
+		cancel()
+		return nil, false
+	}
+	rn.cancel = cancel
+	return ctx, true
+}
+
+// end releases the context of the renewal that start made.
+func (rn *renewal) end() {
+	rn.mu.Lock()
+	defer rn.mu.Unlock()
+	if rn.cancel != nil {
+		rn.cancel()
+		rn.cancel = nil
+	}
+}
+
+// stop ends renewing: a renewal under way is canceled, no other starts.
+func (rn *renewal) stop() {
+	rn.mu.Lock()
+	defer rn.mu.Unlock()
+	rn.stopped = true
+	if rn.cancel != nil {
+		rn.cancel()
+	}
 }
 
 func newRenewer(c IdempotencyConfig, store taskstore.Store) *renewer {
@@ -45,8 +83,7 @@ func newRenewer(c IdempotencyConfig, store taskstore.Store) *renewer {
 // to end, so no renewal of a reaches the store after stop returns. ctx
 // gives values only: renewing goes on through a shutdown's grace.
 func (r *renewer) add(ctx context.Context, a *attempt) (stop func()) {
-	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	rn := &renewal{ctx: rctx, cancel: cancel}
+	rn := &renewal{values: ctx}
 	r.mu.Lock()
 	r.active[a] = rn
 	if r.quit == nil {
@@ -59,7 +96,7 @@ func (r *renewer) add(ctx context.Context, a *attempt) (stop func()) {
 }
 
 func (r *renewer) remove(a *attempt, rn *renewal) {
-	rn.cancel()
+	rn.stop()
 	var stopped chan struct{}
 	r.mu.Lock()
 	delete(r.active, a)
@@ -103,12 +140,12 @@ func (r *renewer) renew(a *attempt, rn *renewal) {
 	// by a tick's time, so at most one waits here).
 	rn.busy.Lock()
 	defer rn.busy.Unlock()
-	if rn.ctx.Err() != nil {
+	// A slow store must not let two renewals' time pass unnoticed.
+	sctx, ok := rn.start(min(r.c.StoreTimeout, r.every()))
+	if !ok {
 		return
 	}
-	// A slow store must not let two renewals' time pass unnoticed.
-	sctx, cancel := context.WithTimeout(rn.ctx, min(r.c.StoreTimeout, r.every()))
-	defer cancel()
+	defer rn.end()
 	start := r.c.Clock.Now()
 	err := a.extended(start, r.store.Renew(sctx, a.id, a.n, r.c.Lease))
 	if errors.Is(err, taskstore.ErrLeaseLost) {
