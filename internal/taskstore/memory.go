@@ -49,8 +49,8 @@ import (
 // again. Under sustained load a task stays in full for about maxBytes ÷
 // (its stored result + 100 B) tasks, then as a tombstone for maxTombstones
 // more: size them so that covers the subscription's redelivery window at
-// the task rate. The defaults keep about 20 s of CREATE results at 2 500
-// tasks a second in full and 5 minutes more of tombstones, in about 17 and
+// the task rate. The defaults keep about 23 s of CREATE results at 2 500
+// tasks a second in full and 5 minutes more of tombstones, in about 8 and
 // 19 MB.
 //
 // A record with a live lease is never evicted, whatever the bounds, so a
