@@ -73,8 +73,8 @@ const compactMax = 1024
 
 // storedForm returns the form in which the memory store keeps result,
 // which Finish was given for taskID: compact when that round-trips,
-// otherwise the result as given. It allocates the string it returns and
-// nothing else.
+// otherwise the result as given. For the worker's results it allocates
+// only the string it returns.
 func storedForm(taskID string, result []byte) string {
 	if len(result) <= compactMax && len(result) > len(taskKey) && string(result[:len(taskKey)]) == taskKey {
 		var buf [compactMax]byte

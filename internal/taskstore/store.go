@@ -177,9 +177,9 @@ func WithKeyPrefix(p string) Option {
 // maxEntries and to about maxBytes of heap, counting each record's result
 // as it is kept (compacted, see Memory) and about 100 bytes of
 // bookkeeping (defaults DefaultMaxEntries and DefaultMaxBytes); values
-// <= 0 keep the default. When either bound is
-// exceeded the least recently written records are evicted first, into
-// tombstones when they may have sent (see Memory and WithTombstones).
+// <= 0 keep the default. When either bound is exceeded the least recently
+// written records are evicted first, into tombstones when they may have
+// sent (see Memory and WithTombstones).
 func WithLimits(maxEntries, maxBytes int) Option {
 	return func(o *options) {
 		if maxEntries > 0 {
