@@ -17,8 +17,11 @@ import (
 //
 // Memory keeps the most recently written records in full: attempt, lease,
 // sent marks and the result JSON, about 100 bytes plus the result each,
-// within WithLimits' bounds. A record leaves that tier, least recently
-// written first, when either bound is exceeded and it holds no live lease.
+// within WithLimits' bounds. The result is kept compacted when it has the
+// shape of the worker's results (see storedForm): a CREATE's 250 bytes or
+// so in about 46, whatever its task id. A record leaves that tier, least
+// recently written first, when either bound is exceeded and it holds no
+// live lease.
 // It then becomes a tombstone of about 26 bytes: its id's 128-bit hash,
 // its attempt count and whether it may have sent (done, or marked by
 // MarkSent and not withdrawn), in a FIFO of WithTombstones' size. For a
@@ -44,10 +47,11 @@ import (
 // done or marked: a done task counts as having sent); one
 // older than both tiers finds nothing, is New, and a CREATE would be sent
 // again. Under sustained load a task stays in full for about maxBytes ÷
-// (its result + 100 B) tasks, then as a tombstone for maxTombstones more:
-// size them so that covers the subscription's redelivery window at the
-// task rate. The defaults keep about 20 s of CREATE results at 2 500 tasks
-// a second in full and 5 minutes more of tombstones, in about 17 and 19 MB.
+// (its stored result + 100 B) tasks, then as a tombstone for maxTombstones
+// more: size them so that covers the subscription's redelivery window at
+// the task rate. The defaults keep about 23 s of CREATE results at 2 500
+// tasks a second in full and 5 minutes more of tombstones, in about 8 and
+// 19 MB.
 //
 // A record with a live lease is never evicted, whatever the bounds, so a
 // running attempt always meets InProgress rather than a second lease.
@@ -85,7 +89,7 @@ var _ Store = (*Memory)(nil)
 // records in write order runs through prev and next, as positions.
 type entry struct {
 	key        key
-	result     string // the result JSON once done: a string is 8 bytes smaller than a slice
+	result     string // the result once done, in its stored form (see storedForm): a string is 8 bytes smaller than a slice
 	leaseUntil int64  // the lease is live while now is before it (MinInt64: never leased)
 	expires    int64  // the record is gone from this instant on
 	prev, next int32
@@ -144,11 +148,20 @@ func (s *Memory) Begin(_ context.Context, taskID string, lease time.Duration) (C
 	if err := checkArgs("begin", taskID, lease); err != nil {
 		return Claim{}, err
 	}
-	k := s.hash.key(taskID)
+	claim, form, err := s.begin(s.hash.key(taskID), lease)
+	if claim.State == Done {
+		claim.Result = expandResult(taskID, form) // after unlocking: other calls need not wait for it
+	}
+	return claim, err
+}
+
+// begin is Begin for k, locked; a Done claim comes with its result's
+// stored form.
+func (s *Memory) begin(k key, lease time.Duration) (_ Claim, form string, _ error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return Claim{}, ErrClosed
+		return Claim{}, "", ErrClosed
 	}
 	now := s.clock()
 	i, state := s.live(k, now), Abandoned
@@ -156,7 +169,7 @@ func (s *Memory) Begin(_ context.Context, taskID string, lease time.Duration) (C
 		var revived bool
 		var err error
 		if i, revived, err = s.create(k, now); err != nil {
-			return Claim{}, err
+			return Claim{}, "", err
 		} else if !revived {
 			state = New
 		}
@@ -164,9 +177,9 @@ func (s *Memory) Begin(_ context.Context, taskID string, lease time.Duration) (C
 	e := &s.entries[i]
 	switch {
 	case e.is(flagDone):
-		return Claim{State: Done, Result: []byte(e.result), Attempt: int(e.attempt)}, nil
+		return Claim{State: Done, Attempt: int(e.attempt)}, e.result, nil
 	case now < e.leaseUntil:
-		return Claim{State: InProgress, Attempt: int(e.attempt)}, nil
+		return Claim{State: InProgress, Attempt: int(e.attempt)}, "", nil
 	}
 	e.attempt++
 	s.topAttempt = max(s.topAttempt, e.attempt)
@@ -177,7 +190,7 @@ func (s *Memory) Begin(_ context.Context, taskID string, lease time.Duration) (C
 	e.expires = after(now, max(s.opts.retention, lease))
 	claim := Claim{State: state, Attempt: int(e.attempt), Sent: e.is(flagSentBefore)}
 	s.written(i, now)
-	return claim, nil
+	return claim, "", nil
 }
 
 // Renew implements Store.
@@ -224,16 +237,26 @@ func (s *Memory) extend(op, taskID string, attempt int, lease time.Duration, set
 	return nil
 }
 
-// Finish implements Store.
+// Finish implements Store. It encodes the result before locking the store
+// and expands an earlier one after unlocking it.
 func (s *Memory) Finish(_ context.Context, taskID string, result []byte, ttl time.Duration) ([]byte, error) {
 	if err := checkArgs("finish", taskID, ttl); err != nil {
 		return nil, err
 	}
-	k := s.hash.key(taskID)
+	earlier, done, err := s.finish(s.hash.key(taskID), storedForm(taskID, result), ttl)
+	if !done {
+		return nil, err
+	}
+	return expandResult(taskID, earlier), nil // the first result wins
+}
+
+// finish is Finish for k, locked, with the result's stored form; done
+// reports that k already had a result, whose form it returns.
+func (s *Memory) finish(k key, form string, ttl time.Duration) (earlier string, done bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return nil, ErrClosed
+		return "", false, ErrClosed
 	}
 	now := s.clock()
 	i := s.live(k, now)
@@ -242,20 +265,19 @@ func (s *Memory) Finish(_ context.Context, taskID string, result []byte, ttl tim
 		// The started record expired or was evicted (a tombstone, whose
 		// result if any is lost): this result is the first one still
 		// known, and worth keeping.
-		var err error
 		if i, _, err = s.create(k, now); err != nil {
-			return nil, err
+			return "", false, err
 		}
 	case s.entries[i].is(flagDone):
-		return []byte(s.entries[i].result), nil // the first result wins
+		return s.entries[i].result, true, nil
 	}
 	e := &s.entries[i]
 	e.flags |= flagDone
-	e.result = string(result)
+	e.result = form
 	e.expires = after(now, ttl)
-	s.bytes += len(result)
+	s.bytes += len(form)
 	s.written(i, now)
-	return nil, nil
+	return "", false, nil
 }
 
 // Abort implements Store.

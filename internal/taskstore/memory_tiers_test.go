@@ -251,7 +251,8 @@ func TestMemoryConcurrentTasks(t *testing.T) {
 	for g := range 8 {
 		wg.Go(func() {
 			for i := range 500 {
-				runCreate(t, s, taskID(g*1000+i))
+				id := taskID(g*1000 + i)
+				runCreate(t, s, id, typicalResult(id, i))
 			}
 		})
 	}
