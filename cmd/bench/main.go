@@ -20,7 +20,7 @@
 // on the result topic; then the process gets SIGTERM. The table shows, per
 // run: tasks/s, achieved/budget, CPU-seconds per 1 000 tasks (whole life,
 // from wait4, and between the first and last result, from /proc), peak
-// RSS (wait4), new TCP connections per 100 requests and the busiest
+// RSS (VmHWM in /proc), new TCP connections per 100 requests and the busiest
 // one-second (and 0.8-second) window the fake Twilio saw; then the ratios
 // worker/minimal per round and their median.
 //

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -45,5 +46,38 @@ func TestProc(t *testing.T) {
 	}
 	if out, _ := os.ReadFile(log); strings.TrimSpace(string(out)) != "hello" {
 		t.Errorf("log %q: the environment given must be the process's", out)
+	}
+}
+
+func TestParseVmHWM(t *testing.T) {
+	status := "Name:\tworker\nVmPeak:\t  900000 kB\nVmHWM:\t   77588 kB\nVmRSS:\t   70000 kB\n"
+	if n, ok := parseVmHWM([]byte(status)); !ok || n != 77588<<10 {
+		t.Errorf("got %d, %v; want %d", n, ok, 77588<<10)
+	}
+	for _, bad := range []string{"", "Name:\tx\n", "Name:\tx\nVmHWM:\t  12 MB\n", "Name:\tx\nVmHWM:\t x kB\n"} {
+		if _, ok := parseVmHWM([]byte(bad)); ok {
+			t.Errorf("%q: read a peak", bad)
+		}
+	}
+}
+
+// TestPeakIsTheChilds: a small child of this (deliberately large) process
+// reports its own peak, not this process's resident set, which wait4's
+// ru_maxrss would give it (the fork shares it until exec).
+func TestPeakIsTheChilds(t *testing.T) {
+	big := make([]byte, 128<<20)
+	for i := range big {
+		big[i] = 1
+	}
+	p, err := startProc("/bin/sleep", []string{"0.3"}, nil, filepath.Join(t.TempDir(), "p.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rss := p.usage()
+	if rss <= 0 || rss > 64<<20 {
+		t.Errorf("peak RSS of sleep %d MB, want above 0 and far below this process's %d MB", rss>>20, len(big)>>20)
+	}
+	if ru := p.cmd.ProcessState.SysUsage().(*syscall.Rusage); ru.Maxrss<<10 < int64(len(big)) {
+		t.Logf("ru_maxrss %d MB: this kernel does not count the parent's pages", ru.Maxrss>>10)
 	}
 }

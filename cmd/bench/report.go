@@ -20,7 +20,7 @@ type row struct {
 	Steady    time.Duration // first task's result → last task's result
 	CPU       time.Duration // user + system, process start → exit (wait4)
 	SteadyCPU time.Duration // user + system between the first and the last result (/proc)
-	PeakRSS   int64         // bytes (wait4's ru_maxrss)
+	PeakRSS   int64         // bytes (VmHWM in /proc; see watchPeak)
 	Requests  int64         // received by the fake Twilio
 	Conns     int64         // TCP connections the fake Twilio accepted
 	Busiest   int           // most requests the fake received within one second
