@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/hex"
+	"sync"
 	"time"
 )
 
@@ -77,7 +78,8 @@ const compactMax = 1024
 // only the string it returns.
 func storedForm(taskID string, result []byte) string {
 	if len(result) <= compactMax && len(result) > len(taskKey) && string(result[:len(taskKey)]) == taskKey {
-		var buf [compactMax]byte
+		buf := getBuffer()
+		defer putBuffer(buf)
 		form := string(appendCompact(buf[:0], taskID, result))
 		if dec, ok := appendExpanded(buf[:0], taskID, form); ok && bytes.Equal(dec, result) {
 			return form
@@ -98,10 +100,20 @@ func expandResult(taskID, form string) []byte {
 	case form[0] == codeRaw:
 		return []byte(form[1:])
 	}
-	var buf [compactMax]byte // a compact form expands to at most compactMax bytes
+	buf := getBuffer()
+	defer putBuffer(buf)
 	dec, _ := appendExpanded(buf[:0], taskID, form)
 	return bytes.Clone(dec)
 }
+
+// buffers hold the encoder's work: a compact form and its expansion are
+// at most compactMax bytes. They are pooled rather than on the stack: a
+// kilobyte more on the goroutine that records a result made its stack
+// grow, a copy per task.
+var buffers = sync.Pool{New: func() any { return new([compactMax]byte) }}
+
+func getBuffer() *[compactMax]byte  { return buffers.Get().(*[compactMax]byte) }
+func putBuffer(b *[compactMax]byte) { buffers.Put(b) }
 
 // appendCompact appends result's compact form to dst. result starts with
 // taskKey.
