@@ -23,6 +23,7 @@ type proc struct {
 	exited chan struct{} // closed when the process is gone; err is set then
 	err    error         // cmd.Wait's error: nil for exit status 0
 	hwm    atomic.Int64  // the latest VmHWM read from /proc, in bytes
+	polled chan struct{} // closed when watchPeak has stored its last read
 }
 
 // hwmEvery is how often the peak resident set is read while a process
@@ -43,7 +44,7 @@ func startProc(bin string, args, env []string, logPath string) (*proc, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
-	p := &proc{cmd: cmd, exited: make(chan struct{})}
+	p := &proc{cmd: cmd, exited: make(chan struct{}), polled: make(chan struct{})}
 	go func() {
 		p.err = cmd.Wait()
 		close(p.exited)
@@ -58,6 +59,7 @@ func startProc(bin string, args, env []string, logPath string) (*proc, error) {
 // large as the benchmark itself (with a 100 000-task backlog, 89 MB for
 // a worker that never held more than 78 MB).
 func (p *proc) watchPeak() {
+	defer close(p.polled)
 	path := fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid)
 	tick := time.NewTicker(hwmEvery)
 	defer tick.Stop()
@@ -143,6 +145,7 @@ func (p *proc) stop(within time.Duration) error {
 // /proc last reported it (see watchPeak).
 func (p *proc) usage() (cpu time.Duration, peakRSS int64) {
 	<-p.exited
+	<-p.polled // a read begun before the exit is stored by now
 	ru, ok := p.cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	if !ok {
 		return p.cmd.ProcessState.UserTime() + p.cmd.ProcessState.SystemTime(), p.hwm.Load()

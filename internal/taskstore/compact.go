@@ -68,8 +68,8 @@ var _ [0x20 - codeFrag - len(fragments)]struct{}
 
 // compactMax bounds the results the store compacts: a larger one (a page
 // of a LIST, a GET of a whole resource) gains proportionally little, and
-// leaving it raw bounds the encoder's work and its buffers, kept on the
-// stack, to this size.
+// leaving it raw bounds the encoder's work and its buffers to this size
+// (an expansion stops as soon as it outgrows the result it must equal).
 const compactMax = 1024
 
 // storedForm returns the form in which the memory store keeps result,
@@ -81,7 +81,7 @@ func storedForm(taskID string, result []byte) string {
 		buf := getBuffer()
 		defer putBuffer(buf)
 		form := string(appendCompact(buf[:0], taskID, result))
-		if dec, ok := appendExpanded(buf[:0], taskID, form); ok && bytes.Equal(dec, result) {
+		if dec, ok := appendExpanded(buf[:0], taskID, form, len(result)); ok && bytes.Equal(dec, result) {
 			return form
 		}
 	}
@@ -102,7 +102,7 @@ func expandResult(taskID, form string) []byte {
 	}
 	buf := getBuffer()
 	defer putBuffer(buf)
-	dec, _ := appendExpanded(buf[:0], taskID, form)
+	dec, _ := appendExpanded(buf[:0], taskID, form, compactMax)
 	return bytes.Clone(dec)
 }
 
@@ -264,9 +264,15 @@ func fragmentAt(s []byte) int {
 
 // appendExpanded appends to dst the result whose compact form for taskID
 // is enc; ok is false when enc is no compact form (a result's own control
-// byte taken for a code), which storedForm's round trip then rejects.
-func appendExpanded(dst []byte, taskID, enc string) (_ []byte, ok bool) {
-	for i := 0; i < len(enc); {
+// byte taken for a code), which storedForm's round trip then rejects, or
+// once the expansion has outgrown limit bytes.
+func appendExpanded(dst []byte, taskID, enc string, limit int) (_ []byte, ok bool) {
+	for i, start := 0, len(dst); i < len(enc); {
+		if len(dst)-start > limit {
+			// A result's own control bytes taken for codes can expand a
+			// kilobyte by its task id's length each: no stored form does.
+			return dst, false
+		}
 		c := enc[i]
 		i++
 		switch {

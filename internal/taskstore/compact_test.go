@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -289,4 +290,22 @@ func FuzzCompactResult(f *testing.F) {
 			storeRoundTrip(t, NewMemory(nil, WithTombstones(1)), context.Background(), id, result)
 		}
 	})
+}
+
+// TestCompactControlBytesBounded: a result whose own control bytes read as
+// codes (not one the worker writes) is checked at a bounded cost, however
+// long the task id, and still stored exactly.
+func TestCompactControlBytesBounded(t *testing.T) {
+	id := strings.Repeat("i", 100_000)
+	result := []byte(`{"taskId":"` + strings.Repeat("\x01", 1000))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	form := storedForm(id, result)
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("storing a %d-byte result allocated %d bytes; want it bounded by the result", len(result), n)
+	}
+	if got := expandResult(id, form); !bytes.Equal(got, result) {
+		t.Errorf("round trip changed the result: %q", got)
+	}
 }
