@@ -23,8 +23,11 @@ func TestParseConfigDefaults(t *testing.T) {
 	if c != want {
 		t.Errorf("defaults %+v, want %+v", c, want)
 	}
-	if got := c.pipelines(); !slices.Equal(got, []string{pipeWorker, pipeMinimal}) {
-		t.Errorf("pipelines %v", got)
+	if got := c.pipelines(1); !slices.Equal(got, []string{pipeWorker, pipeMinimal}) {
+		t.Errorf("round 1 runs %v, want the worker first", got)
+	}
+	if got := c.pipelines(2); !slices.Equal(got, []string{pipeMinimal, pipeWorker}) {
+		t.Errorf("round 2 runs %v, want the minimal pipeline first", got)
 	}
 	if c.budget() != 2500 {
 		t.Errorf("budget %d, want 2500", c.budget())
@@ -49,7 +52,7 @@ func TestParseConfigFlags(t *testing.T) {
 	if c.emulator != "" {
 		t.Errorf("emulator %q taken from the environment", c.emulator)
 	}
-	if got := c.pipelines(); !slices.Equal(got, []string{pipeMinimal}) {
+	if got := c.pipelines(2); !slices.Equal(got, []string{pipeMinimal}) {
 		t.Errorf("pipelines %v", got)
 	}
 }

@@ -8,8 +8,9 @@
 // It starts the Pub/Sub emulator (unless --emulator names a running one;
 // PUBSUB_EMULATOR_BIN overrides the binary) and, per run, a fake Twilio in
 // process that answers Messages creates with 201 after --latency. Each
-// round runs two pipelines, one after the other, each on fresh topics with
-// a backlog of --tasks Messages CREATE tasks published before it starts:
+// round runs two pipelines, one after the other (the worker first in odd
+// rounds, the minimal first in even ones), each on fresh topics with a
+// backlog of --tasks Messages CREATE tasks published before it starts:
 //
 //   - worker: the real worker binary (built with go build unless
 //     --worker-bin), memory task store, CONNECTOR_NODES=--nodes;

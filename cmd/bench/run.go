@@ -123,7 +123,7 @@ func (b *bench) rounds(ctx context.Context) ([]row, error) {
 	}
 	var rows []row
 	for round := 1; round <= b.cfg.rounds; round++ {
-		for _, p := range b.cfg.pipelines() {
+		for _, p := range b.cfg.pipelines(round) {
 			r, err := b.measure(ctx, p, round, b.cfg.tasks)
 			if err != nil {
 				return rows, err
