@@ -60,7 +60,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	fs.IntVar(&c.nodes, "nodes", 100, "the worker's CONNECTOR_NODES (budget: 25 requests/s each)")
 	fs.DurationVar(&c.latency, "latency", 0, "how long the fake Twilio takes to answer each request")
 	fs.IntVar(&c.maxInFlight, "max-in-flight", 0, "the worker's MAX_IN_FLIGHT (0: the worker's default)")
-	fs.IntVar(&c.rounds, "rounds", 1, "rounds; each runs both pipelines, the worker first in odd rounds and the minimal pipeline first in even ones")
+	fs.IntVar(&c.rounds, "rounds", 1, "rounds; each runs both pipelines (unless --only), the worker first in odd rounds and the minimal pipeline first in even ones")
 	fs.IntVar(&c.warmup, "warmup", 2000, "tasks of an unreported minimal run before round 1, so that the "+
 		"emulator's JVM has compiled its hot paths (0: none)")
 	fs.StringVar(&c.only, "only", "", "run only this pipeline: worker or minimal")
@@ -110,11 +110,12 @@ func (c *config) validate() error {
 	return nil
 }
 
-// pipelines returns what round runs, in order: the worker first in odd
+// pipelines returns what round number round runs, in order: the worker first in odd
 // rounds, the minimal pipeline first in even ones. The machine drifts
-// within a run (the emulator's JIT warms up, other tenants come and go),
-// and alternating the order makes that drift weigh on both pipelines
-// alike instead of always favouring the one that runs second.
+// within a run (the emulator's JIT warms up, other tenants come and go);
+// over an even number of rounds, alternating the order makes a drift
+// between neighbouring runs weigh on both pipelines alike instead of always
+// favouring the one that runs second.
 func (c *config) pipelines(round int) []string {
 	if c.only != "" {
 		return []string{c.only}

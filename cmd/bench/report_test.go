@@ -75,13 +75,17 @@ func TestRatiosAndMedian(t *testing.T) {
 	}
 	second := testRows()
 	second[0].Round, second[1].Round = 2, 2
-	second[0].CPU = 20 * time.Second // CPU ratio 10
+	second[0].CPU = 20 * time.Second            // CPU ratio 10
+	second[0], second[1] = second[1], second[0] // even rounds run the minimal first
 	third := testRows()
 	third[0].Round, third[1].Round = 3, 3
 	third[0].CPU = 6 * time.Second // CPU ratio 3
 	rs := ratios(append(append(rows, second...), third...))
 	if len(rs) != 4 || rs[3].Label != "median" || !near(rs[3].CPU, 5) || !near(rs[3].RSS, 8) {
 		t.Errorf("three rounds: %+v", rs)
+	}
+	if len(rs) == 4 && (rs[1].Label != "round 2" || !near(rs[1].CPU, 10)) {
+		t.Errorf("round 2, minimal row first: %+v, want CPU ratio 10", rs[1])
 	}
 	if rs := ratios(rows[:1]); len(rs) != 0 {
 		t.Errorf("--only worker has no ratio: %+v", rs)
