@@ -61,4 +61,7 @@ if [[ $# -gt 0 ]]; then
 else
   go test -race -count=1 -timeout 30m -skip "$pool" ./...
   go test -race -count=1 -timeout 10m -run "$pool" ./cmd/worker ./internal/poolbudget
+  # The README's chaos run (10 000 creates, two SIGKILLs), alone too: its
+  # volume catches what the small storm cannot (cmd/chaos/chaos_test.go).
+  CHAOS_DOCUMENTED=1 go test -count=1 -timeout 15m -run '^TestChaosDocumented$' ./cmd/chaos
 fi

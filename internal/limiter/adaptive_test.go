@@ -54,15 +54,15 @@ func TestAdaptiveEstimate(t *testing.T) {
 	// passed, and d2 when it has, and returns the estimate then.
 	period := func(d1, d2 time.Duration) time.Duration {
 		t.Helper()
-		if _, _, due := a.observe(now, d1); due {
+		if _, _, _, due := a.observe(now, now.Add(-d1)); due {
 			t.Fatal("a period ended at its first observation")
 		}
 		now = now.Add(adaptPeriod - 1)
-		if _, _, due := a.observe(now, d1); due {
+		if _, _, _, due := a.observe(now, now.Add(-d1)); due {
 			t.Fatal("a period ended before adaptPeriod passed")
 		}
 		now = now.Add(1)
-		est, _, due := a.observe(now, d2)
+		est, _, _, due := a.observe(now, now.Add(-d2))
 		if !due {
 			t.Fatal("a period did not end after adaptPeriod")
 		}

@@ -20,9 +20,11 @@
 // the requests waiting for their token, never above Config.MaxInFlight (the
 // account's limit) and never below MinInFlight (see adaptiveCap). Twilio's
 // count of the account's requests in flight (ConcurrencyHeader), when a
-// response has it, lowers that bound by the other clients' requests. A
-// shrinking cap takes no slot back; it stops granting until fewer are in
-// flight.
+// response has it, lowers that bound by the other clients' requests.
+// Requests still in flight long after L (stragglers, see adaptive.go) are
+// added on top, within the bound, so that a few hanging requests cannot
+// take every slot the rate needs. A shrinking cap takes no slot back; it
+// stops granting until fewer are in flight.
 //
 // The slot comes before the token on purpose. A request that held a token
 // while queued for a slot would go out later than its token said, and a

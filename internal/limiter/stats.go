@@ -63,6 +63,13 @@ func (s *stats) inFlight() int {
 	return s.InFlight
 }
 
+// waitingNow returns WaitingForSlot.
+func (s *stats) waitingNow() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.WaitingForSlot
+}
+
 // waiting adds delta to WaitingForSlot.
 func (s *stats) waiting(delta int) {
 	s.mu.Lock()

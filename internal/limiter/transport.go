@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/connectorworks/twilio-worker/internal/codes"
@@ -34,6 +35,9 @@ type Transport struct {
 	// waited, when set, hears how long each request waited for its turn
 	// (OnWait).
 	waited func(d time.Duration)
+	// watching is set while a goroutine recomputes the adaptive cap for
+	// requests waiting for a slot (watchStragglers).
+	watching atomic.Bool
 }
 
 var _ http.RoundTripper = (*Transport)(nil)
@@ -101,6 +105,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.departed != nil {
 		t.departed(req, at)
 	}
+	if t.adapt != nil {
+		t.adapt.depart(at)
+	}
 	t.stats.begin()
 	resp, err := t.base.RoundTrip(req)
 	if err == nil && resp != nil {
@@ -150,6 +157,7 @@ func (t *Transport) acquire(ctx context.Context) error {
 	// All taken: wait, and be counted as waiting.
 	t.stats.waiting(1)
 	defer t.stats.waiting(-1)
+	t.watchStragglers()
 	if err := t.slots.acquire(ctx); err != nil {
 		return fmt.Errorf("limiter: waiting for an in-flight slot: %w (%w)", err, codes.ErrNotSent)
 	}
@@ -177,12 +185,49 @@ func (t *Transport) adjustCap(sent time.Time) {
 	if t.adapt == nil {
 		return
 	}
-	now := t.now()
-	latency, others, due := t.adapt.observe(now, now.Sub(sent))
+	latency, others, stragglers, due := t.adapt.observe(t.now(), sent)
 	if due {
-		hi := max(t.maxSlots-others, t.minSlots)
-		t.slots.resize(adaptiveCap(t.Limit(), latency, t.minSlots, hi))
+		t.resizeCap(latency, others, stragglers)
 	}
+}
+
+// resizeCap sets the cap in force: what the rate needs at latency, plus
+// the stragglers (see adaptive.go), within the bound less the other
+// clients' requests.
+func (t *Transport) resizeCap(latency time.Duration, others, stragglers int) {
+	hi := max(t.maxSlots-others, t.minSlots)
+	t.slots.resize(min(adaptiveCap(t.Limit(), latency, t.minSlots, hi)+stragglers, hi))
+}
+
+// watchStragglers makes sure that, while requests wait for a slot, the cap
+// is recomputed every adaptPeriod. The cap otherwise changes only when a
+// request finishes, and when every slot is held by a hanging request none
+// finishes until its timeout, however many of them have become
+// stragglers. One goroutine watches at a time, and only while someone
+// waits.
+func (t *Transport) watchStragglers() {
+	if t.adapt == nil || !t.watching.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		tick := time.NewTicker(adaptPeriod)
+		defer tick.Stop()
+		for {
+			<-tick.C
+			if latency, others, stragglers, ok := t.adapt.current(t.now()); ok {
+				t.resizeCap(latency, others, stragglers)
+			}
+			if t.stats.waitingNow() > 0 {
+				continue
+			}
+			t.watching.Store(false)
+			// A request that began to wait after the check above saw
+			// watching still set: watch on for it.
+			if t.stats.waitingNow() == 0 || !t.watching.CompareAndSwap(false, true) {
+				return
+			}
+		}
+	}()
 }
 
 // noteConcurrency passes on Twilio's count of the account's requests in
