@@ -103,21 +103,29 @@ type adaptive struct {
 const agesRing = 64
 
 // ages counts requests in flight by the adaptPeriod in which they left.
+// A request of period p is always counted either in ring[p%agesRing],
+// while that bucket holds p, or in old.
 type ages struct {
 	ring [agesRing]struct {
 		period int64
 		n      int
 	}
-	old int // in flight, and left before every period of ring
+	old    int   // in flight, and left agesRing periods or more before latest
+	latest int64 // the latest period added
 }
 
 // add counts a departure in period p.
 func (g *ages) add(p int64) {
+	g.latest = max(g.latest, p)
 	b := &g.ring[p%agesRing]
-	if b.period != p {
-		if b.period < p {
-			g.old += b.n // a period older than the ring now holds
-		}
+	switch {
+	case b.period > p:
+		// A departure recorded late (its goroutine stalled for the whole
+		// ring's span): its bucket already holds a newer period.
+		g.old++
+		return
+	case b.period < p:
+		g.old += b.n // a period older than the ring now holds
 		b.period, b.n = p, 0
 	}
 	b.n++
@@ -132,9 +140,16 @@ func (g *ages) remove(p int64) {
 	}
 }
 
-// atOrBefore counts the requests in flight that left in period p or before.
+// atOrBefore counts the requests in flight that left in period p or
+// before. The requests in old left at latest − agesRing or before, but
+// when exactly is forgotten: they count only when p is at least that
+// late, so a request is never counted before its time (undercounting is
+// harmless).
 func (g *ages) atOrBefore(p int64) int {
-	n := g.old
+	n := 0
+	if p >= g.latest-agesRing {
+		n = g.old
+	}
 	for _, b := range g.ring {
 		if b.period <= p {
 			n += b.n
@@ -181,7 +196,11 @@ func (a *adaptive) current(now time.Time) (latency time.Duration, others, stragg
 	if !a.seen {
 		return 0, 0, 0, false
 	}
-	return a.latency, int(math.Ceil(a.others)), a.stragglers(now), true
+	others = int(math.Ceil(a.others))
+	if !a.reported && now.Sub(a.othersAt) >= othersLapse {
+		others = 0 // as updateOthers would forget them, were a period to end
+	}
+	return a.latency, others, a.stragglers(now), true
 }
 
 // observe records that the request that left at sent gave its slot back

@@ -26,18 +26,34 @@ func TestAgesCountsByDeparture(t *testing.T) {
 		t.Errorf("left in period 3 or before: %d, want 3", got)
 	}
 	g.add(agesRing) // reuses period 0's bucket: its two move to old
+	if got := g.atOrBefore(0); got != 2 {
+		t.Errorf("after the ring wrapped, left in period 0 or before: %d, want the two in old", got)
+	}
 	if got := g.atOrBefore(agesRing - 1); got != 3 {
 		t.Errorf("after the ring wrapped, before period %d: %d, want 3", agesRing, got)
 	}
-	g.remove(0) // its bucket is gone: taken from old
-	g.remove(3)
-	if got := g.atOrBefore(agesRing); got != 2 {
-		t.Errorf("after two finished: %d in flight, want 2", got)
+	g.add(1)
+	g.add(agesRing + 1)
+	if got := g.atOrBefore(0); got != 0 {
+		t.Errorf("up to period 0 once old holds period 1 too: %d, want 0 (when each of old left is "+
+			"forgotten, so none may be counted before period 1)", got)
 	}
+	g.add(0) // recorded late: period 0's bucket holds period 64 now
+	if got := g.atOrBefore(agesRing); got != 6 {
+		t.Errorf("with a late departure: %d in flight up to period %d, want 6", got, agesRing)
+	}
+	g.remove(0) // its bucket is gone: taken from old
 	g.remove(0)
+	g.remove(0)
+	g.remove(1)
+	g.remove(3)
+	if got := g.atOrBefore(agesRing + 1); got != 2 {
+		t.Errorf("after five finished: %d in flight, want 2", got)
+	}
 	g.remove(agesRing)
-	if got := g.atOrBefore(agesRing); got != 0 {
-		t.Errorf("after all finished: %d in flight, want 0", got)
+	g.remove(agesRing + 1)
+	if got := g.atOrBefore(agesRing + 1); got != 0 || g.old != 0 {
+		t.Errorf("after all finished: %d in flight (%d in old), want 0", got, g.old)
 	}
 }
 

@@ -213,10 +213,10 @@ func (t *Transport) watchStragglers() {
 		tick := time.NewTicker(adaptPeriod)
 		defer tick.Stop()
 		for {
-			<-tick.C
 			if latency, others, stragglers, ok := t.adapt.current(t.now()); ok {
 				t.resizeCap(latency, others, stragglers)
 			}
+			<-tick.C
 			if t.stats.waitingNow() > 0 {
 				continue
 			}
